@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: builds what the tests need, runs every test, prints KTAP.
+#
+# Each top-level KTAP test is a scenario (a QEMU boot, or a host-side check);
+# a boot's guest cases are its nested subtests. The closing line counts the
+# leaf cases: "N passed, N failed" (", N skipped" when some were skipped).
+# The unpatched baseline runs the same boots beside it: reported in the
+# table, never counted. Exit status is non-zero on any failure.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+T0=$(date +%s)
+"$HARNESS/deps.sh"
+"$HARNESS/tree.sh"
+"$HARNESS/kernel.sh" test
+BASE=1 "$HARNESS/kernel.sh" test
+"$HARNESS/initramfs.sh"
+
+# name | kind | arguments. kind "boot": scenario.sh arguments (guest scenario
+# first); kind "host": a command run on the host.
+TESTS=(
+	"series_applies_on_pristine|host|$HARNESS/series.sh --check"
+	"hyp_2cpu|boot|boot --mode hyp --cpus 2"
+	"svc_2cpu|boot|boot --mode svc --cpus 2"
+	"uboot_hyp_2cpu|boot|boot --via uboot --mode hyp --cpus 2 --timeout 90"
+)
+
+passed=0 failed=0 skipped=0 n=0
+report=$BUILD/report.md
+rows=()
+mkdir -p "$BUILD/results"
+
+echo "KTAP version 1"
+echo "1..${#TESTS[@]}"
+for t in "${TESTS[@]}"; do
+	IFS='|' read -r name kind args <<<"$t"
+	n=$((n + 1))
+	read -ra argv <<<"$args"
+	if [ "$kind" = host ]; then
+		t1=$(date +%s.%N)
+		log=$BUILD/logs/$name.log
+		if "${argv[@]}" >"$log" 2>&1; then
+			verdict=ok
+			passed=$((passed + 1))
+		else
+			verdict=fail
+			failed=$((failed + 1))
+			tail -n 20 "$log" | sed 's/^/    # /'
+		fi
+		secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $t1" | bc)")
+		base=-
+	else
+		"$HARNESS/scenario.sh" "$name" patched "${argv[@]}"
+		res=$BUILD/results/$name.ktap
+		grep -v '^RESULT \|^TIME ' "$res"
+		read -r _ p f s verdict reason < <(grep '^RESULT ' "$res")
+		secs=$(sed -n 's/^TIME //p' "$res")
+		passed=$((passed + p)) skipped=$((skipped + s)) failed=$((failed + f))
+		if [ -n "$reason" ]; then
+			failed=$((failed + 1))
+			echo "    # $reason: log $BUILD/logs/boot/$name.log"
+			tail -n 15 "$BUILD/logs/boot/$name.log" | sed 's/^/    # | /'
+		fi
+		# The baseline: same boot, unpatched kernel, not counted.
+		"$HARNESS/scenario.sh" "$name" base "${argv[@]}"
+		read -r _ _ _ _ base _ < <(grep '^RESULT ' "$BUILD/results/base-$name.ktap")
+		bsecs=$(sed -n 's/^TIME //p' "$BUILD/results/base-$name.ktap")
+		base="$base (${bsecs} s)"
+	fi
+	echo "# $name: ${secs} s, baseline: $base"
+	if [ "$verdict" = ok ]; then
+		echo "ok $n $name"
+	else
+		echo "not ok $n $name"
+	fi
+	rows+=("| $name | $verdict (${secs} s) | $base |")
+done
+
+{
+	echo "| scenario | patched | baseline (not counted) |"
+	echo "|---|---|---|"
+	printf '%s\n' "${rows[@]}"
+} >"$report"
+echo "# Matrix ($report):"
+sed 's/^/# /' "$report"
+echo "# make check took $(($(date +%s) - T0)) s"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ]

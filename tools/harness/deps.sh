@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Installs what the harness needs, by Debian package name, when it is missing.
+# Host packages go through apt-get; armhf user space is only downloaded and
+# unpacked under build/armhf/ (nothing armhf is installed system-wide).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+HOST_PKGS=(linux-source-6.1 gcc-arm-linux-gnueabihf qemu-system-arm u-boot-qemu
+	   bc bison flex libssl-dev libelf-dev cpio ccache
+	   dosfstools mtools fdisk sparse python3)
+# armhf user space for the initramfs (name -> unpacked under build/armhf/root).
+ARMHF_PKGS=(busybox-static)
+
+stage_begin deps
+
+missing=()
+for p in "${HOST_PKGS[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing+=("$p")
+done
+
+apt_updated=0
+apt_update() {
+	# With armhf added, the security index for armhf fails to sync on this
+	# mirror and apt-get update exits 100 every time; the main index loads.
+	# So the exit code is not the verdict: what we need being known is.
+	[ "$apt_updated" = 1 ] && return 0
+	apt-get update -qq >"$BUILD/logs/apt-update.log" 2>&1 ||
+		echo "   apt-get update exited $? (checked below by package)"
+	apt_updated=1
+}
+
+# known PKG: apt has a candidate version for PKG.
+known() {
+	local policy
+	policy=$(apt-cache policy "$1" 2>/dev/null)
+	[[ $policy == *"Candidate: "[0-9]* ]]
+}
+
+mkdir -p "$BUILD/logs"
+if [ ${#missing[@]} -gt 0 ]; then
+	[ "$(id -u)" = 0 ] || die "missing packages (${missing[*]}); run as root or install them"
+	echo "   installing: ${missing[*]}"
+	apt_update
+	DEBIAN_FRONTEND=noninteractive run_logged "$BUILD/logs/apt-install.log" \
+		apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# armhf packages: downloaded once, unpacked into one root.
+debs=$BUILD/armhf/debs
+root=$BUILD/armhf/root
+mkdir -p "$debs"
+need=()
+for p in "${ARMHF_PKGS[@]}"; do
+	compgen -G "$debs/${p}_*_armhf.deb" >/dev/null || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+	if ! dpkg --print-foreign-architectures | grep -qx armhf; then
+		dpkg --add-architecture armhf
+		apt_updated=0
+	fi
+	for p in "${need[@]}"; do
+		known "$p:armhf" || apt_update
+		known "$p:armhf" || die "$p:armhf is unknown to apt (see $BUILD/logs/apt-update.log)"
+		(cd "$debs" && run_logged "$BUILD/logs/apt-download-$p.log" apt-get download "$p:armhf")
+	done
+	rm -rf "$root"
+fi
+if [ ! -d "$root" ]; then
+	mkdir -p "$root.tmp"
+	for d in "$debs"/*_armhf.deb; do
+		dpkg-deb -x "$d" "$root.tmp"
+	done
+	mv "$root.tmp" "$root"
+fi
+
+stage_end

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Packs build/initramfs.cpio: busybox-static (armhf), the guest init, KTAP
+# helpers and scenarios, and any test binaries under build/guest-bin/.
+# Same inputs, same bytes: fixed owners, modes, timestamps and order.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$BUILD/initramfs.cpio
+list=$BUILD/initramfs.list
+gen=$BUILD/tools/gen_init_cpio
+guest=$HARNESS/guest
+busybox=$BUILD/armhf/root/bin/busybox
+
+[ -x "$busybox" ] || "$HARNESS/deps.sh"
+[ -d "$SRC" ] || "$HARNESS/tree.sh"
+stage_begin initramfs
+
+if [ ! -x "$gen" ] || [ "$SRC/usr/gen_init_cpio.c" -nt "$gen" ]; then
+	mkdir -p "$(dirname "$gen")"
+	cc -O2 -o "$gen" "$SRC/usr/gen_init_cpio.c"
+fi
+
+{
+	echo "dir /dev 0755 0 0"
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	for d in /proc /sys /tmp /bin /sbin /usr /usr/bin /usr/sbin /harness /harness/scenarios /harness/bin; do
+		echo "dir $d 0755 0 0"
+	done
+	echo "file /bin/busybox $busybox 0755 0 0"
+	echo "slink /bin/sh busybox 0777 0 0"
+	echo "file /init $guest/init 0755 0 0"
+	echo "file /harness/ktap.sh $guest/ktap.sh 0644 0 0"
+	for f in "$guest"/scenarios/*; do
+		echo "file /harness/scenarios/$(basename "$f") $f 0755 0 0"
+	done
+	if [ -d "$BUILD/guest-bin" ]; then
+		find "$BUILD/guest-bin" -type f | sort | while read -r f; do
+			echo "file /harness/bin/$(basename "$f") $f 0755 0 0"
+		done
+	fi
+} >"$list.new"
+
+"$gen" -t "$SOURCE_DATE_EPOCH" "$list.new" >"$out.new"
+mv "$list.new" "$list"
+if cmp -s "$out.new" "$out"; then
+	rm "$out.new"
+else
+	mv "$out.new" "$out"
+fi
+stage_end "$(stat -c %s "$out") B, sha256 $(sha256sum "$out" | cut -c1-12)"

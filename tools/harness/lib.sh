@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the harness scripts: paths, stage lines, logging.
+# Sourced, never run. Every script that sources it runs with set -euo pipefail.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HARNESS=$TOP/tools/harness
+BUILD=${BUILD:-$TOP/build}
+SRC=$BUILD/src			# patched tree (a git repository)
+BASESRC=$BUILD/base/src		# pristine tree (a worktree of $SRC at tag pristine)
+TARBALL=${TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+CROSS=arm-linux-gnueabihf-
+V=${V:-0}
+
+export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+export CCACHE_BASEDIR=$BUILD
+export CCACHE_NOHASHDIR=1
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+export ARCH=arm CROSS_COMPILE=$CROSS
+# Reproducible kernels and initramfs: fixed build identity and timestamps.
+export KBUILD_BUILD_USER=hyp KBUILD_BUILD_HOST=harness
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export SOURCE_DATE_EPOCH=1767225600
+export LC_ALL=C
+
+_stage_name=()
+_stage_t0=()
+
+# stage_begin NAME: prints "== NAME ..." and remembers the start time.
+stage_begin() {
+	_stage_name+=("$1")
+	_stage_t0+=("$(date +%s.%N)")
+	echo "== $1 ..."
+}
+
+# stage_end [NOTE]: prints "== NAME done in S s [NOTE]" for the innermost stage.
+stage_end() {
+	local i=$((${#_stage_name[@]} - 1)) t1
+	t1=$(date +%s.%N)
+	printf '== %s done in %.1f s%s\n' "${_stage_name[$i]}" \
+		"$(echo "$t1 - ${_stage_t0[$i]}" | bc)" "${1:+ ($1)}"
+	unset "_stage_name[$i]" "_stage_t0[$i]"
+	_stage_name=("${_stage_name[@]}")
+	_stage_t0=("${_stage_t0[@]}")
+}
+
+die() {
+	echo "error: $*" >&2
+	exit 1
+}
+
+# run_logged LOG CMD...: runs CMD with its output in LOG (shown too with V=1).
+# On failure prints the log's tail and names the log.
+run_logged() {
+	local log=$1
+	shift
+	mkdir -p "$(dirname "$log")"
+	if [ "$V" = 1 ]; then
+		"$@" 2>&1 | tee "$log"
+		return "${PIPESTATUS[0]}"
+	fi
+	if ! "$@" >"$log" 2>&1; then
+		tail -n 30 "$log" >&2
+		echo "error: '$*' failed; full log: $log" >&2
+		return 1
+	fi
+}
+
+# heartbeat PID LABEL: prints a line every 30 s while PID runs.
+heartbeat() {
+	local pid=$1 label=$2 n=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		n=$((n + 1))
+		[ $((n % 30)) -eq 0 ] && echo "   ... $label still running (${n} s)"
+	done
+	return 0
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boots one scenario under QEMU virt and saves its serial log.
+#
+# usage: qemu.sh [options] LOG
+#   --mode hyp|svc     entry mode: virtualization=on (HYP) or plain (SVC)
+#   --cpus N           -smp N (default 2)
+#   --cpu MODEL        cortex-a15 (default) or cortex-a7
+#   --kernel FILE      kernel image for -kernel
+#   --initrd FILE      initramfs for -initrd
+#   --append STR       kernel command line (console= is added)
+#   --bios FILE        firmware for -bios instead of -kernel
+#   --disk FILE        a raw virtio disk
+#   --timeout S        hard limit in seconds (default 60)
+# Exit: 0 when the guest reached "HARNESS: end", 2 on timeout, 1 otherwise.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mode=hyp cpus=2 cpu=cortex-a15 kernel= initrd= append= bios= disk= timeout=60
+while [ $# -gt 1 ]; do
+	case $1 in
+	--mode) mode=$2 ;;
+	--cpus) cpus=$2 ;;
+	--cpu) cpu=$2 ;;
+	--kernel) kernel=$2 ;;
+	--initrd) initrd=$2 ;;
+	--append) append=$2 ;;
+	--bios) bios=$2 ;;
+	--disk) disk=$2 ;;
+	--timeout) timeout=$2 ;;
+	*) die "qemu.sh: unknown option $1" ;;
+	esac
+	shift 2
+done
+log=${1:?usage: qemu.sh [options] LOG}
+
+machine=virt
+case $mode in
+hyp) machine=virt,virtualization=on ;;
+svc) ;;
+*) die "qemu.sh: --mode must be hyp or svc" ;;
+esac
+
+args=(-M "$machine" -cpu "$cpu" -smp "$cpus" -m 256 -display none -monitor none
+      -no-reboot -serial "file:$log")
+if [ -n "$bios" ]; then
+	args+=(-bios "$bios")
+else
+	# panic=-1 with -no-reboot: a guest that panics ends QEMU at once.
+	args+=(-kernel "$kernel" -append "console=ttyAMA0 panic=-1 $append")
+	[ -n "$initrd" ] && args+=(-initrd "$initrd")
+fi
+[ -n "$disk" ] && args+=(-drive "if=none,file=$disk,format=raw,id=hd0"
+			 -device virtio-blk-device,drive=hd0)
+
+mkdir -p "$(dirname "$log")"
+: >"$log"
+[ "$V" = 1 ] && echo "   qemu-system-arm ${args[*]}"
+rc=0
+timeout --kill-after=5 "$timeout" qemu-system-arm "${args[@]}" </dev/null >"$log.qemu" 2>&1 || rc=$?
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	echo "HARNESS-HOST: timeout after $timeout s" >>"$log"
+	exit 2
+fi
+grep -q '^HARNESS: end' "$log" || exit 1
+exit 0

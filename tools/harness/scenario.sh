@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boots one named scenario and judges it.
+#
+# usage: scenario.sh NAME KERNEL(patched|base) GUEST-SCENARIO [qemu.sh options]
+# Writes build/logs/boot/[base-]NAME.log and build/results/[base-]NAME.ktap:
+# the guest's results as a KTAP subtest, then "RESULT p f s verdict reason"
+# and "TIME seconds".
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+name=$1 kernel=$2 guest=$3
+shift 3
+prefix=
+[ "$kernel" = base ] && prefix=base-
+log=$BUILD/logs/boot/$prefix$name.log
+res=$BUILD/results/$prefix$name.ktap
+mkdir -p "$(dirname "$res")"
+
+expect= cpus=2 via=kernel opts=()
+while [ $# -gt 1 ]; do
+	case $1 in
+	--mode) expect=$2; shift 2; continue ;;
+	--cpus) cpus=$2; shift 2; continue ;;
+	--via) via=$2; shift 2; continue ;;
+	esac
+	opts+=("$1" "$2")
+	shift 2
+done
+if [ "$kernel" = base ]; then
+	img=$BUILD/base/test/arch/arm/boot/zImage
+else
+	img=$BUILD/test/arch/arm/boot/zImage
+fi
+
+cmdline="harness.scenario=$guest harness.expect=$expect harness.cpus=$cpus harness.kernel=$kernel ${APPEND:-}"
+boot=(--kernel "$img" --initrd "$BUILD/initramfs.cpio" --append "$cmdline")
+case $via in
+kernel) ;;
+uboot)
+	# Debian's U-Boot, distro boot from extlinux.conf on a virtio disk.
+	disk=$BUILD/disks/$prefix$name.img
+	mkdir -p "$(dirname "$disk")"
+	"$HARNESS/uboot-disk.sh" "$img" "$BUILD/initramfs.cpio" "console=ttyAMA0 panic=-1 $cmdline" "$disk"
+	boot=(--bios /usr/lib/u-boot/qemu_arm/u-boot.bin --disk "$disk")
+	;;
+*) die "scenario.sh: --via must be kernel or uboot" ;;
+esac
+
+t0=$(date +%s.%N)
+rc=0
+"$HARNESS/qemu.sh" "${boot[@]}" --mode "$expect" --cpus "$cpus" "${opts[@]}" "$log" || rc=$?
+t1=$(date +%s.%N)
+{
+	awk -f "$HARNESS/ktap.awk" "$log"
+	[ "$rc" = 2 ] && echo "    # timeout: see $log"
+	printf 'TIME %.1f\n' "$(echo "$t1 - $t0" | bc)"
+} >"$res"

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Writes the upstream-style series to build/series/ (git format-patch
+# --cover-letter over the commits tree.sh built: patches/ with the owned
+# files folded in) and, with --check, proves it applies with git am on a
+# pristine tree and yields exactly the tree that was built and tested.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+check=0
+[ "${1:-}" = --check ] && check=1
+
+"$HARNESS/tree.sh" >/dev/null
+out=$BUILD/series
+stage_begin "series"
+rm -rf "$out"
+n=$(git -C "$SRC" rev-list --count pristine..series)
+[ "$n" -gt 0 ] || die "patches/ is empty: no series to write"
+git -C "$SRC" format-patch -q --cover-letter --thread=shallow -o "$out" pristine..series
+cover=$out/0000-cover-letter.patch
+if [ -f "$TOP/patches/cover-letter" ]; then
+	subject=$(head -n 1 "$TOP/patches/cover-letter")
+	tail -n +3 "$TOP/patches/cover-letter" >"$out/blurb"
+	awk -v subject="$subject" -v blurbfile="$out/blurb" '
+		/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subject) }
+		/^\*\*\* BLURB HERE \*\*\*$/ {
+			while ((getline l < blurbfile) > 0) print l
+			next
+		}
+		{ print }' "$cover" >"$cover.new"
+	mv "$cover.new" "$cover"
+	rm "$out/blurb"
+fi
+stage_end "$n patches in $out"
+
+[ "$check" = 1 ] || exit 0
+
+stage_begin "series: git am on a pristine tree"
+wt=$BUILD/amtest
+if [ ! -d "$wt" ]; then
+	git -C "$SRC" worktree prune
+	git -C "$SRC" worktree add -q --detach "$wt" pristine
+fi
+git -C "$wt" am --abort >/dev/null 2>&1 || true
+git -C "$wt" checkout -q -f --detach pristine
+git -C "$wt" clean -q -fdx
+log=$BUILD/logs/series-am.log
+# Everything but the cover letter, which git am would read as an empty patch.
+mapfile -t mails < <(find "$out" -name '[0-9]*.patch' ! -name '0000-*' | sort)
+if ! git -C "$wt" am -q "${mails[@]}" >"$log" 2>&1; then
+	cat "$log" >&2
+	die "the series does not apply with git am on pristine (log: $log)"
+fi
+git -C "$wt" diff --quiet series HEAD ||
+	die "git am of build/series gives a tree different from the one built"
+stage_end "$n patches applied"

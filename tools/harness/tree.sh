@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Brings build/src to: pristine linux-source-6.1 + patches/ + owned files.
+#
+# build/src is a git repository. Its first commit (tag "pristine") is the
+# unpacked Debian tarball. The series is then rebuilt as commits with git
+# plumbing on a scratch index, one commit per patch in patches/, each with
+# the owned files that patches/owners maps to it folded in, and build/src is
+# moved to the result with "git checkout": only files whose content differs
+# are rewritten, so the kernel's own make rebuilds no more than it must, and
+# an owned file deleted here disappears from the tree too. The same commits
+# are what "make series" formats.
+#
+# Nothing changed since the last run (same patches, owned files, map) = no-op.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+OWNED_DIRS=(arch Documentation tools/testing/selftests)
+
+git_src() { git -C "$SRC" "$@"; }
+
+unpack_pristine() {
+	stage_begin "unpack $(basename "$TARBALL")"
+	local tmp=$BUILD/unpack.tmp
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	tar -C "$tmp" -xf "$TARBALL"
+	[ -d "$tmp/linux-source-6.1" ] || die "unexpected tarball layout in $TARBALL"
+	git -C "$tmp/linux-source-6.1" init -q -b upstream
+	git -C "$tmp/linux-source-6.1" config user.name "hyp harness"
+	git -C "$tmp/linux-source-6.1" config user.email "harness@localhost"
+	git -C "$tmp/linux-source-6.1" config gc.auto 0
+	# -f: the tarball is the truth, even for files its .gitignore names.
+	git -C "$tmp/linux-source-6.1" add -A -f .
+	GIT_AUTHOR_DATE=@$SOURCE_DATE_EPOCH GIT_COMMITTER_DATE=@$SOURCE_DATE_EPOCH \
+		git -C "$tmp/linux-source-6.1" commit -q -m "linux-source-6.1 $(make -s -C "$tmp/linux-source-6.1" kernelversion)"
+	git -C "$tmp/linux-source-6.1" tag pristine
+	mv "$tmp/linux-source-6.1" "$SRC"
+	rmdir "$tmp"
+	stage_end
+}
+
+# owned_files: every file the series owns outright, relative to $TOP.
+owned_files() {
+	(cd "$TOP" && find "${OWNED_DIRS[@]}" -type f 2>/dev/null | sort)
+	[ -f "$TOP/MAINTAINERS" ] && echo MAINTAINERS
+	return 0
+}
+
+# patch_for FILE: the patch (basename) that owned FILE is folded into.
+patch_for() {
+	awk -v f="$1" '!/^#/ && NF == 2 && (f == $1 || index(f, $1 "/") == 1) { print $2; exit }' \
+		"$TOP/patches/owners"
+}
+
+# insert_maintainers ENTRYFILE < MAINTAINERS > NEW: our entry, sorted by title.
+insert_maintainers() {
+	awk -v entryfile="$1" '
+	BEGIN {
+		while ((getline l < entryfile) > 0)
+			entry = entry l "\n"
+		split(entry, el, "\n")
+		title = el[1]
+	}
+	/^Maintainers List/ { inlist = 1 }
+	inlist && !done && prev == "" && /^[A-Z0-9]/ && $0 !~ /^[A-Z]:/ && $0 > title {
+		printf "%s\n", entry
+		done = 1
+	}
+	{ print; prev = $0 }
+	END { if (!done) exit 1 }'
+}
+
+stamp_inputs() {
+	(
+		cd "$TOP"
+		sha256sum "$TARBALL" | cut -c1-64
+		find patches -type f | sort | xargs -r sha256sum
+		owned_files | xargs -r sha256sum
+	) | sha256sum | cut -c1-64
+}
+
+# build_series: prints the commit id of the series' last commit.
+build_series() {
+	local idx=$BUILD/series.index head patch owned f p
+	export GIT_INDEX_FILE=$idx
+	export GIT_COMMITTER_DATE=@$SOURCE_DATE_EPOCH
+	export GIT_COMMITTER_NAME="hyp harness" GIT_COMMITTER_EMAIL="harness@localhost"
+	git_src read-tree pristine
+	head=$(git_src rev-parse pristine)
+
+	# Every owned file must belong to a patch.
+	while read -r f; do
+		[ -n "$(patch_for "$f")" ] || die "owned file $f is in no patch: add it to patches/owners"
+	done < <(owned_files)
+
+	for patch in "$TOP"/patches/*.patch; do
+		[ -e "$patch" ] || continue
+		p=$(basename "$patch")
+		local msg=$BUILD/series.msg info
+		info=$(git_src mailinfo -k -b "$msg" /dev/null <"$patch")
+		git_src apply --cached --whitespace=nowarn "$patch" ||
+			die "patches/$p does not apply (on pristine + the patches before it)"
+		while read -r f; do
+			[ "$(patch_for "$f")" = "$p" ] || continue
+			if [ "$f" = MAINTAINERS ]; then
+				git_src show :MAINTAINERS | insert_maintainers "$TOP/MAINTAINERS" \
+					>"$BUILD/MAINTAINERS.new" || die "could not place the MAINTAINERS entry"
+				owned=$(git_src hash-object -w "$BUILD/MAINTAINERS.new")
+				git_src update-index --cacheinfo "100644,$owned,MAINTAINERS"
+			else
+				local mode=100644
+				[ -x "$TOP/$f" ] && mode=100755
+				owned=$(git_src hash-object -w "$TOP/$f")
+				git_src update-index --add --cacheinfo "$mode,$owned,$f"
+			fi
+		done < <(owned_files)
+		local subject author email date
+		subject=$(sed -n 's/^Subject: //p' <<<"$info")
+		author=$(sed -n 's/^Author: //p' <<<"$info")
+		email=$(sed -n 's/^Email: //p' <<<"$info")
+		date=$(sed -n 's/^Date: //p' <<<"$info")
+		head=$(printf '%s\n\n%s' "$subject" "$(cat "$msg")" |
+			GIT_AUTHOR_NAME=$author GIT_AUTHOR_EMAIL=$email GIT_AUTHOR_DATE=$date \
+			git_src commit-tree "$(git_src write-tree)" -p "$head")
+	done
+	# Owned files mapped to a patch that does not exist never got in.
+	while read -r f; do
+		[ -f "$TOP/patches/$(patch_for "$f")" ] || die "patches/owners maps $f to a missing patch"
+	done < <(owned_files)
+	unset GIT_INDEX_FILE
+	rm -f "$idx" "$BUILD/series.msg" "$BUILD/MAINTAINERS.new"
+	echo "$head"
+}
+
+mkdir -p "$BUILD"
+[ -d "$SRC/.git" ] || unpack_pristine
+
+stamp=$(stamp_inputs)
+if [ -f "$BUILD/src.stamp" ] && [ "$(cat "$BUILD/src.stamp")" = "$stamp" ] &&
+   [ -z "$(git_src status --porcelain --untracked-files=no)" ]; then
+	echo "== tree: up to date ($(git_src rev-list --count pristine..HEAD) patches)"
+	exit 0
+fi
+
+stage_begin "tree: apply patches/ and owned files"
+rm -f "$BUILD/src.stamp"
+head=$(build_series)
+git_src checkout -q -f --detach "$head"
+git_src branch -f series "$head"
+echo "$stamp" >"$BUILD/src.stamp"
+stage_end "$(git_src rev-list --count pristine..HEAD) patches"
