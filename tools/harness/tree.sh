@@ -74,7 +74,7 @@ insert_maintainers() {
 stamp_inputs() {
 	(
 		cd "$TOP"
-		sha256sum "$TARBALL" | cut -c1-64
+		sha256sum "$TARBALL" "$HARNESS/tree.sh" | cut -c1-64
 		find patches -type f | sort | xargs -r sha256sum
 		owned_files | xargs -r sha256sum
 	) | sha256sum | cut -c1-64
@@ -98,7 +98,7 @@ build_series() {
 		[ -e "$patch" ] || continue
 		p=$(basename "$patch")
 		local msg=$BUILD/series.msg info
-		info=$(git_src mailinfo -k -b "$msg" /dev/null <"$patch")
+		info=$(git_src mailinfo -b "$msg" /dev/null <"$patch")
 		git_src apply --cached --whitespace=nowarn "$patch" ||
 			die "patches/$p does not apply (on pristine + the patches before it)"
 		while read -r f; do

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The HYP stub: the mode each CPU entered the kernel in, and the HVC ABI a
+ * hypervisor uses to install itself in HYP mode after boot.
+ *
+ * See Documentation/arm/hyp-abi.rst.
+ */
+#ifndef __ASM_ARM_VIRT_H
+#define __ASM_ARM_VIRT_H
+
+#include <asm/ptrace.h>
+
+/* Set in __boot_cpu_mode when CPUs entered the kernel in different modes. */
+#define BOOT_CPU_MODE_MISMATCH	PSR_N_BIT
+
+/* HVC function numbers, passed in r0 to "hvc #0". */
+#define HVC_SET_VECTORS		0	/* r1: physical address of new HYP vectors */
+#define HVC_SOFT_RESTART	1	/* r1: address to jump to in HYP, MMU off */
+#define HVC_RESET_VECTORS	2	/* give HYP back to the stub */
+#define HVC_STUB_DISCOVER	16	/* ABI version, features and state */
+#define HVC_STUB_LOCK		17	/* refuse HVC_SET_VECTORS until reboot */
+
+/* What the stub returns for a call it refuses or does not know. */
+#define HVC_STUB_ERR		0xbadca11
+
+/* HVC_STUB_DISCOVER: r0 = version, r1 = features, r2 = state. */
+#define HVC_STUB_ABI_VERSION	1
+#define HVC_STUB_FEAT_SET_VECTORS	(1 << 0)
+#define HVC_STUB_FEAT_SOFT_RESTART	(1 << 1)
+#define HVC_STUB_FEAT_RESET_VECTORS	(1 << 2)
+#define HVC_STUB_FEAT_LOCK		(1 << 3)
+#define HVC_STUB_FEATURES	(HVC_STUB_FEAT_SET_VECTORS |	\
+				 HVC_STUB_FEAT_SOFT_RESTART |	\
+				 HVC_STUB_FEAT_RESET_VECTORS |	\
+				 HVC_STUB_FEAT_LOCK)
+#define HVC_STUB_STATE_LOCKED	(1 << 0)
+
+/* HVBAR ignores its low five bits: vectors must be 32-byte aligned. */
+#define HVC_VECTORS_ALIGN	32
+
+#ifndef __ASSEMBLY__
+#include <linux/errno.h>
+#include <linux/types.h>
+#include <asm/cacheflush.h>
+
+/* What HVC_STUB_DISCOVER reports. */
+struct hyp_stub_info {
+	u32 version;		/* HVC_STUB_ABI_VERSION */
+	u32 features;		/* HVC_STUB_FEAT_* */
+	u32 state;		/* HVC_STUB_STATE_* */
+};
+
+/* r0-r3 as the HYP side left them after a call. */
+struct hyp_stub_res {
+	unsigned long a0, a1, a2, a3;
+};
+
+#ifdef CONFIG_ARM_VIRT_EXT
+/*
+ * Mode of the boot CPU at entry (CPSR mode bits), with
+ * BOOT_CPU_MODE_MISMATCH set once any other CPU entered in another mode.
+ * Written with the MMU off: read it after sync_boot_mode().
+ */
+extern int __boot_cpu_mode;
+
+/* The stub's vector table, where a hypervisor points HVBAR back to. */
+extern char __hyp_stub_vectors[];
+
+static inline void sync_boot_mode(void)
+{
+	sync_cache_r(&__boot_cpu_mode);
+}
+
+void hyp_mode_check(void);
+int hyp_cpu_boot_mode(unsigned int cpu);
+int hyp_set_vectors(phys_addr_t vectors);
+int hyp_reset_vectors(void);
+phys_addr_t hyp_stub_vectors_phys(void);
+int hyp_stub_discover(struct hyp_stub_info *info);
+int hyp_stub_call(unsigned long fn, unsigned long a1, unsigned long a2,
+		  unsigned long a3, struct hyp_stub_res *res);
+bool hyp_stub_locked(void);
+int hyp_stub_lock(void);
+
+#else /* !CONFIG_ARM_VIRT_EXT */
+
+#define __boot_cpu_mode	(SVC_MODE)
+
+static inline void sync_boot_mode(void) { }
+
+static inline void hyp_mode_check(void) { }
+
+static inline int hyp_cpu_boot_mode(unsigned int cpu)
+{
+	return -ENODEV;
+}
+
+static inline int hyp_set_vectors(phys_addr_t vectors)
+{
+	return -ENODEV;
+}
+
+static inline int hyp_reset_vectors(void)
+{
+	return -ENODEV;
+}
+
+static inline phys_addr_t hyp_stub_vectors_phys(void)
+{
+	return 0;
+}
+
+static inline int hyp_stub_discover(struct hyp_stub_info *info)
+{
+	return -ENODEV;
+}
+
+static inline int hyp_stub_call(unsigned long fn, unsigned long a1,
+				unsigned long a2, unsigned long a3,
+				struct hyp_stub_res *res)
+{
+	return -ENODEV;
+}
+
+static inline bool hyp_stub_locked(void)
+{
+	return false;
+}
+
+static inline int hyp_stub_lock(void)
+{
+	return -ENODEV;
+}
+#endif /* CONFIG_ARM_VIRT_EXT */
+
+#ifndef ZIMAGE
+/* Every CPU entered the kernel in HYP mode. */
+static inline bool is_hyp_mode_available(void)
+{
+	return ((__boot_cpu_mode & MODE_MASK) == HYP_MODE &&
+		!(__boot_cpu_mode & BOOT_CPU_MODE_MISMATCH));
+}
+
+/* Some CPU entered the kernel in another mode than the boot CPU. */
+static inline bool is_hyp_mode_mismatched(void)
+{
+	return !!(__boot_cpu_mode & BOOT_CPU_MODE_MISMATCH);
+}
+
+/* 32-bit ARM never runs the kernel itself in HYP mode. */
+static inline bool is_kernel_in_hyp_mode(void)
+{
+	return false;
+}
+#endif /* !ZIMAGE */
+
+#endif /* __ASSEMBLY__ */
+
+#endif /* __ASM_ARM_VIRT_H */

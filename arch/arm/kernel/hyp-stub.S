@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The HYP stub.
+ *
+ * A CPU that enters the kernel in HYP mode is dropped to SVC by head.S, but
+ * HYP stays behind: this file records the mode each CPU entered in, points
+ * HVBAR at a minimal vector table (the stub), and leaves HYP in a state SVC
+ * can run under. The stub then answers the HVC calls described in
+ * Documentation/arm/hyp-abi.rst, which is how a hypervisor installs itself
+ * later and how kexec restarts into the next kernel in HYP.
+ *
+ * Built twice: into the kernel proper, and with ZIMAGE defined into the
+ * decompressor, which has a single CPU, keeps no writable data and never
+ * restarts, so it records nothing and has no soft restart of its own.
+ *
+ * The entry points run with the MMU and caches off, before any C, and the
+ * stub runs in HYP with its MMU off: everything here is addressed PC
+ * relative, and all of it works at physical addresses.
+ */
+
+#include <linux/init.h>
+#include <linux/irqchip/arm-gic-v3.h>
+#include <linux/linkage.h>
+#include <linux/threads.h>
+#include <asm/assembler.h>
+#include <asm/cache.h>
+#include <asm/virt.h>
+
+#define HSCTLR_EE	(1 << 25)	/* exceptions taken big-endian */
+#define HSCTLR_TE	(1 << 30)	/* exceptions taken in Thumb state */
+#define HDCR_HPMN	0x1f		/* counters PL1 may use */
+#define SCTLR_CP15BEN	(1 << 5)
+#define SCTLR_SED_ITD	(3 << 7)
+#define SCTLR_WXN_UWXN	(3 << 19)
+#define CNTHCTL_PL1PCTEN_PL1PCEN	3
+
+/*
+ * Written in HYP or at entry with the caches off, and read by the kernel
+ * only after invalidating: the kernel never writes these lines, and they
+ * share their cache lines with nothing else.
+ */
+#ifdef ZIMAGE
+	.text
+#else
+	.data
+#endif
+	.balign	L1_CACHE_BYTES
+#ifndef ZIMAGE
+/* Mode of the boot CPU, plus BOOT_CPU_MODE_MISMATCH. */
+SYM_DATA_START(__boot_cpu_mode)
+	.long	0
+SYM_DATA_END(__boot_cpu_mode)
+
+/* Mode of each logical CPU at its last entry; 0 until it enters. */
+SYM_DATA_START(__hyp_cpu_mode)
+	.rept	NR_CPUS
+	.long	0
+	.endr
+SYM_DATA_END(__hyp_cpu_mode)
+#endif
+/* HVC_STUB_STATE_LOCKED once HVC_STUB_LOCK was called; never cleared. */
+SYM_DATA_START_LOCAL(hyp_stub_state)
+	.long	0
+SYM_DATA_END(hyp_stub_state)
+	.balign	L1_CACHE_BYTES
+
+	.text
+
+/*
+ * record_primary / record_secondary: note the mode in r4 for this CPU.
+ * The boot CPU is logical CPU 0 by definition; any other entry finds its
+ * slot by looking its MPIDR up in __cpu_logical_map, which the kernel
+ * cleans to memory before a secondary can start (hyp.c). A secondary that
+ * entered in another mode than the boot CPU sets BOOT_CPU_MODE_MISMATCH.
+ * Clobber r5-r7.
+ */
+	.macro	record_primary
+#ifndef ZIMAGE
+	str_l	r4, __boot_cpu_mode, r5
+	str_l	r4, __hyp_cpu_mode, r5
+#endif
+	.endm
+
+	.macro	record_secondary
+#ifndef ZIMAGE
+	adr_l	r6, __boot_cpu_mode
+	ldr	r5, [r6]
+	and	r7, r5, #MODE_MASK
+	cmp	r7, r4
+	orrne	r5, r5, #BOOT_CPU_MODE_MISMATCH
+	strne	r5, [r6]
+
+	mrc	p15, 0, r5, c0, c0, 5		@ MPIDR
+	bic	r5, r5, #0xff000000		@ affinity fields only
+	mov	r6, #NR_CPUS
+.Lnext_cpu\@:
+	subs	r6, r6, #1
+	bmi	.Lrecorded\@			@ not in the map: left unrecorded
+	adr_l	r7, __cpu_logical_map
+	ldr	r7, [r7, r6, lsl #2]
+	cmp	r7, r5
+	bne	.Lnext_cpu\@
+	adr_l	r7, __hyp_cpu_mode
+	str	r4, [r7, r6, lsl #2]
+.Lrecorded\@:
+#endif
+	.endm
+
+/*
+ * __hyp_stub_install: for the boot CPU. __hyp_stub_install_secondary: for
+ * any later entry (secondaries, hotplug, resume).
+ *
+ * Called from head.S, sleep.S and the decompressor with the MMU and caches
+ * off; return in the mode they were called in, with the mode in r4. When
+ * that is HYP, the stub is installed and HYP is ready for the caller's
+ * exception return to SVC, which also synchronises the writes below.
+ * Clobber r4-r7 only.
+ */
+SYM_FUNC_START(__hyp_stub_install)
+	mrs	r4, cpsr
+	and	r4, r4, #MODE_MASK
+	record_primary
+	b	hyp_stub_setup
+SYM_FUNC_END(__hyp_stub_install)
+
+SYM_FUNC_START(__hyp_stub_install_secondary)
+	mrs	r4, cpsr
+	and	r4, r4, #MODE_MASK
+	record_secondary
+	b	hyp_stub_setup
+SYM_FUNC_END(__hyp_stub_install_secondary)
+
+SYM_FUNC_START_LOCAL(hyp_stub_setup)
+	cmp	r4, #HYP_MODE
+	retne	lr
+
+	adr	r7, __hyp_stub_vectors
+	mcr	p15, 4, r7, c12, c0, 0		@ HVBAR: the stub
+
+	mov	r7, #0
+	mcr	p15, 4, r7, c1, c1, 0		@ HCR: no traps, no stage 2
+	mcr	p15, 4, r7, c1, c1, 2		@ HCPTR: no coprocessor traps
+	mcr	p15, 4, r7, c1, c1, 3		@ HSTR: no CP15 traps
+ THUMB(	orr	r7, r7, #HSCTLR_TE	)
+ ARM_BE8(orr	r7, r7, #HSCTLR_EE	)
+	mcr	p15, 4, r7, c1, c0, 0		@ HSCTLR: MMU and caches off
+
+	mrc	p15, 4, r7, c1, c1, 1		@ HDCR: no debug or PMU traps,
+	and	r7, r7, #HDCR_HPMN		@ all counters left to PL1
+	mcr	p15, 4, r7, c1, c1, 1
+
+	mrc	p15, 0, r7, c1, c0, 0		@ SCTLR as SVC expects it:
+	orr	r7, r7, #SCTLR_CP15BEN		@ CP15 barriers on,
+	bic	r7, r7, #SCTLR_SED_ITD		@ SETEND and IT allowed,
+	bic	r7, r7, #SCTLR_WXN_UWXN		@ no implied execute-never
+	mcr	p15, 0, r7, c1, c0, 0
+
+	mrc	p15, 0, r7, c0, c0, 0		@ SVC reads the real MIDR
+	mcr	p15, 4, r7, c0, c0, 0		@ and MPIDR through
+	mrc	p15, 0, r7, c0, c0, 5		@ VPIDR and VMPIDR
+	mcr	p15, 4, r7, c0, c0, 5
+
+	mrc	p15, 0, r7, c0, c1, 1		@ ID_PFR1
+	ubfx	r7, r7, #16, #4			@ generic timer?
+	teq	r7, #0
+	beq	1f
+	mrc	p15, 4, r7, c14, c1, 0		@ CNTHCTL: physical counter
+	orr	r7, r7, #CNTHCTL_PL1PCTEN_PL1PCEN @ and timer usable at PL1
+	mcr	p15, 4, r7, c14, c1, 0
+	mov	r7, #0
+	mcrr	p15, 4, r7, r7, c14		@ CNTVOFF = 0
+	mrc	p15, 0, r7, c14, c3, 1		@ CNTV_CTL: stop a virtual
+	bic	r7, r7, #1			@ timer left running
+	mcr	p15, 0, r7, c14, c3, 1
+1:
+	mrc	p15, 0, r7, c0, c1, 1		@ ID_PFR1
+	ubfx	r7, r7, #28, #4			@ GICv3 system registers?
+	teq	r7, #0
+	beq	2f
+	mrc	p15, 4, r7, c12, c9, 5		@ ICC_HSRE: let PL1 use them
+	orr	r7, r7, #(ICC_SRE_EL2_ENABLE | ICC_SRE_EL2_SRE)
+	mcr	p15, 4, r7, c12, c9, 5
+	isb
+	mrc	p15, 4, r7, c12, c9, 5		@ firmware may hold SRE at 0:
+	tst	r7, #ICC_SRE_EL2_SRE		@ then leave the rest alone
+	beq	2f
+	mov	r7, #0
+	mcr	p15, 4, r7, c12, c11, 0		@ ICH_HCR: no virtual interface
+2:
+	ret	lr
+SYM_FUNC_END(hyp_stub_setup)
+
+/*
+ * The HVC handler: r0 = function, r1-r3 = arguments, results in r0-r2.
+ * Only r0-r3 change. One compare per call, one exit.
+ */
+SYM_CODE_START_LOCAL(hyp_stub_hvc)
+	cmp	r0, #HVC_SET_VECTORS
+	beq	.Lset_vectors
+	cmp	r0, #HVC_SOFT_RESTART
+	beq	.Lsoft_restart
+	cmp	r0, #HVC_RESET_VECTORS
+	beq	.Lsuccess			@ the stub is already in place
+	cmp	r0, #HVC_STUB_DISCOVER
+	beq	.Ldiscover
+	cmp	r0, #HVC_STUB_LOCK
+	beq	.Llock
+.Lrefuse:
+	mov_l	r0, HVC_STUB_ERR
+	b	.Lexit
+
+.Lset_vectors:
+	tst	r1, #(HVC_VECTORS_ALIGN - 1)	@ HVBAR cannot hold it
+	bne	.Lrefuse
+	ldr_l	r2, hyp_stub_state
+	tst	r2, #HVC_STUB_STATE_LOCKED
+	bne	.Lrefuse
+	mcr	p15, 4, r1, c12, c0, 0		@ HVBAR
+	b	.Lsuccess
+
+.Lsoft_restart:
+	bx	r1				@ in HYP, MMU off, no return
+
+.Ldiscover:
+	mov	r0, #HVC_STUB_ABI_VERSION
+	mov	r1, #HVC_STUB_FEATURES
+	ldr_l	r2, hyp_stub_state
+	b	.Lexit
+
+.Llock:
+	mov	r2, #HVC_STUB_STATE_LOCKED
+	str_l	r2, hyp_stub_state, r3
+.Lsuccess:
+	mov	r0, #0
+.Lexit:
+	__ERET
+SYM_CODE_END(hyp_stub_hvc)
+
+#ifdef ZIMAGE
+/*
+ * __hyp_set_vectors(r0 = physical address): the decompressor moves HYP's
+ * vectors when it relocates itself and when it re-enters HYP to start the
+ * kernel. The kernel proper uses hyp_set_vectors() in C.
+ */
+SYM_FUNC_START(__hyp_set_vectors)
+	mov	r1, r0
+	mov	r0, #HVC_SET_VECTORS
+	__HVC(0)
+	ret	lr
+SYM_FUNC_END(__hyp_set_vectors)
+#else
+/*
+ * __hyp_soft_restart(r0 = physical address): jump there in HYP. Called
+ * from cpu_v7_reset() in the identity map with the MMU off.
+ */
+SYM_FUNC_START(__hyp_soft_restart)
+	mov	r1, r0
+	mov	r0, #HVC_SOFT_RESTART
+	__HVC(0)
+	ret	lr
+SYM_FUNC_END(__hyp_soft_restart)
+#endif
+
+/*
+ * The stub's vector table. In HYP, HVC from SVC arrives as a Hyp Trap;
+ * nothing else is expected while the stub is installed (HCR traps nothing),
+ * so every other slot parks the CPU where a debugger can find it.
+ */
+	.balign	HVC_VECTORS_ALIGN
+SYM_CODE_START(__hyp_stub_vectors)
+	W(b)	.			@ 0x00: reset (not used in HYP)
+	W(b)	.			@ 0x04: undefined instruction
+	W(b)	.			@ 0x08: HVC executed in HYP
+	W(b)	.			@ 0x0c: prefetch abort
+	W(b)	.			@ 0x10: data abort
+	W(b)	hyp_stub_hvc		@ 0x14: hyp trap: HVC from SVC
+	W(b)	.			@ 0x18: IRQ
+	W(b)	.			@ 0x1c: FIQ
+SYM_CODE_END(__hyp_stub_vectors)

@@ -1,0 +1,436 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The kernel side of the HYP stub (hyp-stub.S): the mode each CPU entered
+ * the kernel in, the boot report, sysfs, and the calls a hypervisor uses
+ * to install itself in HYP mode. See Documentation/arm/hyp-abi.rst.
+ */
+
+#define pr_fmt(fmt) "CPU: " fmt
+
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/device.h>
+#include <linux/export.h>
+#include <linux/init.h>
+#include <linux/kstrtox.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/printk.h>
+#include <linux/smp.h>
+#include <linux/sysfs.h>
+#include <asm/memory.h>
+#include <asm/opcodes-virt.h>
+#include <asm/smp_plat.h>
+#include <asm/virt.h>
+
+/* Filled in by hyp-stub.S, indexed by logical CPU; 0: never entered. */
+extern u32 __hyp_cpu_mode[NR_CPUS];
+
+/* Locked by hyp_stub_lock=/sysfs; the stub holds the state that counts. */
+static bool hyp_locked;
+
+/* This CPU's HVBAR points at a hypervisor installed through this API. */
+static DEFINE_PER_CPU(bool, hyp_foreign_vectors);
+
+/* The boot report is out: later CPUs report themselves as they arrive. */
+static bool hyp_reported;
+
+static const char *const hyp_mode_names[] = {
+	[USR_MODE & MODE_MASK]	= "usr",
+	[FIQ_MODE & MODE_MASK]	= "fiq",
+	[IRQ_MODE & MODE_MASK]	= "irq",
+	[SVC_MODE & MODE_MASK]	= "svc",
+	[MON_MODE & MODE_MASK]	= "mon",
+	[ABT_MODE & MODE_MASK]	= "abt",
+	[HYP_MODE & MODE_MASK]	= "hyp",
+	[UND_MODE & MODE_MASK]	= "und",
+	[SYSTEM_MODE & MODE_MASK] = "sys",
+};
+
+static const char *hyp_mode_name(int mode)
+{
+	if (mode <= 0)
+		return "unknown";
+	if ((unsigned int)mode >= ARRAY_SIZE(hyp_mode_names) ||
+	    !hyp_mode_names[mode])
+		return "invalid";
+	return hyp_mode_names[mode];
+}
+
+/**
+ * hyp_cpu_boot_mode() - the mode a CPU was in when it last entered the kernel
+ * @cpu: logical CPU number
+ *
+ * A CPU is recorded each time it enters: at boot, when it comes back
+ * online, and on resume.
+ *
+ * Return: the CPSR mode bits (HYP_MODE, SVC_MODE, ...), 0 if @cpu has not
+ * entered the kernel, -EINVAL if @cpu is not a possible CPU.
+ */
+int hyp_cpu_boot_mode(unsigned int cpu)
+{
+	if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
+		return -EINVAL;
+	sync_cache_r(&__hyp_cpu_mode[cpu]);
+	return READ_ONCE(__hyp_cpu_mode[cpu]) & MODE_MASK;
+}
+EXPORT_SYMBOL_GPL(hyp_cpu_boot_mode);
+
+static bool hyp_this_cpu_has_stub(void)
+{
+	return hyp_cpu_boot_mode(smp_processor_id()) == HYP_MODE;
+}
+
+/* One HVC to whatever HVBAR points at; the caller checked it is safe. */
+static unsigned long hyp_hvc(unsigned long fn, unsigned long a1,
+			     unsigned long a2, unsigned long a3,
+			     struct hyp_stub_res *res)
+{
+	register unsigned long r0 asm("r0") = fn;
+	register unsigned long r1 asm("r1") = a1;
+	register unsigned long r2 asm("r2") = a2;
+	register unsigned long r3 asm("r3") = a3;
+
+	asm volatile(__HVC(0)
+		     : "+r" (r0), "+r" (r1), "+r" (r2), "+r" (r3)
+		     :
+		     : "ip", "memory");
+	if (res) {
+		res->a0 = r0;
+		res->a1 = r1;
+		res->a2 = r2;
+		res->a3 = r3;
+	}
+	return r0;
+}
+
+/**
+ * hyp_stub_call() - issue one HVC on this CPU
+ * @fn: function number (r0)
+ * @a1: first argument (r1)
+ * @a2: second argument (r2)
+ * @a3: third argument (r3)
+ * @res: where r0-r3 are stored after the call, or NULL
+ *
+ * The raw call, for hypervisors and tests: it goes to whatever HYP vectors
+ * this CPU has, the stub's or an installed hypervisor's. Call it with
+ * preemption disabled to know which CPU it ran on.
+ *
+ * Return: 0 once the HVC was issued (its result is in @res), -ENODEV if
+ * this CPU did not enter in HYP mode, where HVC would be undefined.
+ */
+int hyp_stub_call(unsigned long fn, unsigned long a1, unsigned long a2,
+		  unsigned long a3, struct hyp_stub_res *res)
+{
+	int ret = -ENODEV;
+
+	preempt_disable();
+	if (hyp_this_cpu_has_stub()) {
+		hyp_hvc(fn, a1, a2, a3, res);
+		ret = 0;
+	}
+	preempt_enable();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hyp_stub_call);
+
+/**
+ * hyp_stub_vectors_phys() - physical address of the stub's vector table
+ *
+ * What a hypervisor's HVC_RESET_VECTORS handler writes back to HVBAR.
+ *
+ * Return: the address, or 0 when no CPU entered the kernel in HYP mode.
+ */
+phys_addr_t hyp_stub_vectors_phys(void)
+{
+	sync_boot_mode();
+	if ((__boot_cpu_mode & MODE_MASK) != HYP_MODE &&
+	    !is_hyp_mode_mismatched())
+		return 0;
+	return __pa_symbol(__hyp_stub_vectors);
+}
+EXPORT_SYMBOL_GPL(hyp_stub_vectors_phys);
+
+/**
+ * hyp_set_vectors() - install a hypervisor's vectors on this CPU
+ * @vectors: physical address of the HYP vector table, 32-byte aligned
+ *
+ * HYP runs with its MMU off afterwards: the vectors and everything they
+ * reach must be physically contiguous and cleaned to the point of
+ * coherency. Call with preemption disabled (on_each_cpu() does).
+ *
+ * Return: 0 on success; -ENODEV if this CPU has no stub; -EINVAL if HVBAR
+ * cannot hold @vectors; -EBUSY if a hypervisor installed through this call
+ * has not handed HYP back; -EPERM if the stub is locked; -EIO if the stub
+ * refused anyway. Nothing changes unless it returns 0.
+ */
+int hyp_set_vectors(phys_addr_t vectors)
+{
+	int ret;
+
+	if (!IS_ALIGNED(vectors, HVC_VECTORS_ALIGN) || vectors > U32_MAX)
+		return -EINVAL;
+
+	preempt_disable();
+	if (!hyp_this_cpu_has_stub())
+		ret = -ENODEV;
+	else if (this_cpu_read(hyp_foreign_vectors))
+		ret = -EBUSY;
+	else if (READ_ONCE(hyp_locked))
+		ret = -EPERM;
+	else if (hyp_hvc(HVC_SET_VECTORS, vectors, 0, 0, NULL))
+		ret = -EIO;
+	else
+		ret = 0;
+	if (!ret)
+		this_cpu_write(hyp_foreign_vectors, true);
+	preempt_enable();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hyp_set_vectors);
+
+/* Engage the stub's lock from this CPU, if the stub is what HVBAR holds. */
+static void hyp_stub_lock_this_cpu(void *unused)
+{
+	if (READ_ONCE(hyp_locked) && hyp_this_cpu_has_stub() &&
+	    !this_cpu_read(hyp_foreign_vectors))
+		hyp_hvc(HVC_STUB_LOCK, 0, 0, 0, NULL);
+}
+
+/**
+ * hyp_reset_vectors() - hand HYP on this CPU back to the stub
+ *
+ * Issues HVC_RESET_VECTORS: an installed hypervisor must then restore the
+ * stub's vectors (hyp_stub_vectors_phys()); the stub itself just succeeds.
+ * Allowed when the stub is locked. Call with preemption disabled.
+ *
+ * Return: 0 on success, -ENODEV if this CPU has no stub, -EIO if HYP
+ * refused.
+ */
+int hyp_reset_vectors(void)
+{
+	int ret = -ENODEV;
+
+	preempt_disable();
+	if (hyp_this_cpu_has_stub()) {
+		ret = hyp_hvc(HVC_RESET_VECTORS, 0, 0, 0, NULL) ? -EIO : 0;
+		if (!ret) {
+			this_cpu_write(hyp_foreign_vectors, false);
+			hyp_stub_lock_this_cpu(NULL);
+		}
+	}
+	preempt_enable();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hyp_reset_vectors);
+
+/**
+ * hyp_stub_discover() - ask this CPU's stub what it offers
+ * @info: filled in with the ABI version, features and state
+ *
+ * Return: 0 on success, -ENODEV if this CPU has no stub, -EBUSY if a
+ * hypervisor installed through hyp_set_vectors() holds HYP, -EIO if what
+ * answered is not the stub.
+ */
+int hyp_stub_discover(struct hyp_stub_info *info)
+{
+	struct hyp_stub_res res;
+	int ret = 0;
+
+	preempt_disable();
+	if (!hyp_this_cpu_has_stub())
+		ret = -ENODEV;
+	else if (this_cpu_read(hyp_foreign_vectors))
+		ret = -EBUSY;
+	else
+		hyp_hvc(HVC_STUB_DISCOVER, 0, 0, 0, &res);
+	preempt_enable();
+	if (ret)
+		return ret;
+	if (res.a0 == HVC_STUB_ERR)
+		return -EIO;
+	info->version = res.a0;
+	info->features = res.a1;
+	info->state = res.a2;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(hyp_stub_discover);
+
+/**
+ * hyp_stub_locked() - whether HVC_SET_VECTORS is refused until reboot
+ *
+ * Return: true once hyp_stub_lock() or the hyp_stub_lock parameter
+ * engaged the lock.
+ */
+bool hyp_stub_locked(void)
+{
+	return READ_ONCE(hyp_locked);
+}
+EXPORT_SYMBOL_GPL(hyp_stub_locked);
+
+/**
+ * hyp_stub_lock() - refuse HVC_SET_VECTORS on every CPU until reboot
+ *
+ * The stub enforces it in HYP, for raw HVCs too, and on CPUs that come
+ * online later. A hypervisor already installed keeps running and can
+ * still hand HYP back. There is no unlock.
+ *
+ * Return: 0 on success, -ENODEV if no CPU entered the kernel in HYP mode.
+ */
+int hyp_stub_lock(void)
+{
+	if (!hyp_stub_vectors_phys())
+		return -ENODEV;
+	WRITE_ONCE(hyp_locked, true);
+	on_each_cpu(hyp_stub_lock_this_cpu, NULL, 1);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(hyp_stub_lock);
+
+static int __init hyp_stub_lock_param(char *arg)
+{
+	WRITE_ONCE(hyp_locked, true);
+	return 0;
+}
+early_param("hyp_stub_lock", hyp_stub_lock_param);
+
+/* Say how this CPU entered if it disagrees with the boot CPU. */
+static void hyp_report_cpu(unsigned int cpu)
+{
+	int primary = __boot_cpu_mode & MODE_MASK;
+	int mode = hyp_cpu_boot_mode(cpu);
+
+	if (mode != primary)
+		pr_warn("CPU%u started in %s mode, the boot CPU in %s mode\n",
+			cpu, hyp_mode_name(mode), hyp_mode_name(primary));
+}
+
+/*
+ * The boot report: upstream's lines, word for word, then one line for
+ * each CPU that disagrees with the boot CPU.
+ */
+void __init hyp_mode_check(void)
+{
+	unsigned int cpu;
+
+	sync_boot_mode();
+	if (is_hyp_mode_available()) {
+		pr_info("All CPU(s) started in HYP mode.\n");
+		pr_info("Virtualization extensions available.\n");
+	} else if (is_hyp_mode_mismatched()) {
+		pr_warn("WARNING: CPU(s) started in wrong/inconsistent modes (primary CPU mode 0x%x)\n",
+			__boot_cpu_mode & MODE_MASK);
+		pr_warn("This may indicate a broken bootloader or firmware.\n");
+		for_each_online_cpu(cpu)
+			hyp_report_cpu(cpu);
+	} else {
+		pr_info("All CPU(s) started in SVC mode.\n");
+	}
+	hyp_reported = true;
+}
+
+/* Runs on a CPU that came back online: through head.S, to the stub. */
+static int hyp_cpu_online(unsigned int cpu)
+{
+	this_cpu_write(hyp_foreign_vectors, false);
+	sync_boot_mode();
+	if (hyp_reported)
+		hyp_report_cpu(cpu);
+	hyp_stub_lock_this_cpu(NULL);
+	return 0;
+}
+
+static int __init hyp_stub_early_init(void)
+{
+	/* Secondaries look themselves up in the map with the MMU off. */
+	__sync_cache_range_w(__cpu_logical_map, sizeof(u32) * nr_cpu_ids);
+	hyp_stub_lock_this_cpu(NULL);
+	return 0;
+}
+early_initcall(hyp_stub_early_init);
+
+static ssize_t boot_mode_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%s\n", hyp_mode_name(hyp_cpu_boot_mode(dev->id)));
+}
+static DEVICE_ATTR_RO(boot_mode);
+
+static ssize_t system_boot_mode_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	int mode, first = 0;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		mode = hyp_cpu_boot_mode(cpu);
+		if (mode <= 0)
+			continue;
+		if (!first)
+			first = mode;
+		else if (mode != first)
+			return sysfs_emit(buf, "mixed\n");
+	}
+	return sysfs_emit(buf, "%s\n", hyp_mode_name(first));
+}
+
+static struct device_attribute dev_attr_system_boot_mode =
+	__ATTR(boot_mode, 0444, system_boot_mode_show, NULL);
+
+static ssize_t hyp_stub_lock_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", hyp_stub_locked());
+}
+
+static ssize_t hyp_stub_lock_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t count)
+{
+	bool lock;
+	int ret;
+
+	ret = kstrtobool(buf, &lock);
+	if (ret)
+		return ret;
+	if (!lock)
+		return hyp_stub_locked() ? -EPERM : count;
+	ret = hyp_stub_lock();
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(hyp_stub_lock);
+
+static struct attribute *hyp_system_attrs[] = {
+	&dev_attr_system_boot_mode.attr,
+	&dev_attr_hyp_stub_lock.attr,
+	NULL
+};
+
+static const struct attribute_group hyp_system_group = {
+	.attrs = hyp_system_attrs,
+};
+
+static int __init hyp_stub_sysfs_init(void)
+{
+	unsigned int cpu;
+	int ret;
+
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "arm/hyp-stub:online",
+					hyp_cpu_online, NULL);
+	if (ret < 0)
+		return ret;
+	/* A lock from the command line, where the boot CPU had no stub. */
+	on_each_cpu(hyp_stub_lock_this_cpu, NULL, 1);
+
+	for_each_possible_cpu(cpu) {
+		struct device *dev = get_cpu_device(cpu);
+
+		if (dev) {
+			ret = device_create_file(dev, &dev_attr_boot_mode);
+			if (ret)
+				return ret;
+		}
+	}
+	return sysfs_create_group(&cpu_subsys.dev_root->kobj, &hyp_system_group);
+}
+device_initcall(hyp_stub_sysfs_init);
