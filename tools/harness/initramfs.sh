@@ -16,6 +16,16 @@ busybox=$BUILD/armhf/root/bin/busybox
 [ -d "$SRC" ] || "$HARNESS/tree.sh"
 stage_begin initramfs
 
+# The kselftest, cross-built statically the kselftest way.
+kst=$BUILD/kselftest
+mkdir -p "$kst" "$BUILD/guest-bin"
+run_logged "$kst/build.log" make -C "$SRC/tools/testing/selftests/arm/hyp" \
+	ARCH=arm CROSS_COMPILE="$CROSS" LDFLAGS=-static OUTPUT="$kst"
+if grep -E 'warning:|error:' "$kst/build.log"; then
+	die "the kselftest does not build cleanly (log: $kst/build.log)"
+fi
+cp -p "$kst/hyp_stub" "$BUILD/guest-bin/hyp_stub"
+
 if [ ! -x "$gen" ] || [ "$SRC/usr/gen_init_cpio.c" -nt "$gen" ]; then
 	mkdir -p "$(dirname "$gen")"
 	cc -O2 -o "$gen" "$SRC/usr/gen_init_cpio.c"
@@ -24,13 +34,27 @@ fi
 {
 	echo "dir /dev 0755 0 0"
 	echo "nod /dev/console 0600 0 0 c 5 1"
-	for d in /proc /sys /tmp /bin /sbin /usr /usr/bin /usr/sbin /harness /harness/scenarios /harness/bin; do
+	for d in /proc /sys /tmp /bin /sbin /usr /usr/bin /usr/sbin /harness /harness/scenarios \
+		 /harness/bin /harness/modules; do
 		echo "dir $d 0755 0 0"
 	done
 	echo "file /bin/busybox $busybox 0755 0 0"
 	echo "slink /bin/sh busybox 0777 0 0"
 	echo "file /init $guest/init 0755 0 0"
 	echo "file /harness/ktap.sh $guest/ktap.sh 0644 0 0"
+	echo "file /harness/suites.sh $guest/suites.sh 0644 0 0"
+	# Each patched kernel's modules, under its config's name: a module
+	# only loads into the kernel it was built with.
+	for d in "$BUILD"/*/; do
+		cfg=$(basename "$d")
+		[ -f "$d/.config" ] && [ -f "$d/Module.symvers" ] || continue
+		mods=$(find "$d" -name '*.ko' | sort)
+		[ -n "$mods" ] || continue
+		echo "dir /harness/modules/$cfg 0755 0 0"
+		for f in $mods; do
+			echo "file /harness/modules/$cfg/$(basename "$f") $f 0644 0 0"
+		done
+	done
 	for f in "$guest"/scenarios/*; do
 		echo "file /harness/scenarios/$(basename "$f") $f 0755 0 0"
 	done

@@ -5,6 +5,9 @@
 #
 # usage: kernel.sh CONFIG [make targets...]
 #   CONFIG names tools/harness/configs/CONFIG.config, merged onto allnoconfig.
+#   Any CONFIG but "test" is a variant of test: its lines replace test's
+#   lines for the same symbols, and a line "-CONFIG_X" drops test's line.
+#   series.config (symbols the series adds) is merged unless BASE=1.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -12,8 +15,7 @@ cfg=${1:?usage: kernel.sh CONFIG [targets]}
 shift
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(all)
-frag=$HARNESS/configs/$cfg.config
-[ -f "$frag" ] || die "no config fragment $frag"
+[ -f "$HARNESS/configs/$cfg.config" ] || die "no config fragment configs/$cfg.config"
 
 if [ "${BASE:-0}" = 1 ]; then
 	src=$BASESRC
@@ -32,6 +34,29 @@ else
 fi
 
 mkdir -p "$out" "$CCACHE_DIR"
+
+# The fragment merge_config.sh gets: test.config (+ series.config unless
+# this is the baseline), with a variant's lines replacing or dropping lines.
+frag=$out/fragment.config
+base_frag() {
+	cat "$HARNESS/configs/test.config"
+	[ "${BASE:-0}" = 1 ] || cat "$HARNESS/configs/series.config"
+}
+{
+	if [ "$cfg" = test ]; then
+		base_frag
+	else
+		vf=$HARNESS/configs/$cfg.config
+		syms=$(grep -E '^(-?CONFIG_|# CONFIG_)' "$vf" | grep -oE 'CONFIG_[A-Za-z0-9_]+' | sort -u || true)
+		if [ -n "$syms" ]; then
+			base_frag | grep -vwF -f <(echo "$syms") || true
+		else
+			base_frag
+		fi
+		grep -v '^-' "$vf" || true
+	fi
+} >"$frag.new"
+cmp -s "$frag.new" "$frag" && rm "$frag.new" || mv "$frag.new" "$frag"
 jobs=$(($(nproc) + 1))
 makeargs=(-C "$src" O="$out" ARCH=arm CROSS_COMPILE="$CROSS"
 	  CC="ccache ${CROSS}gcc" -j"$jobs")

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boots one named scenario and judges it.
 #
-# usage: scenario.sh NAME KERNEL(patched|base) GUEST-SCENARIO [qemu.sh options]
+# usage: scenario.sh NAME KERNEL(patched|base) GUEST-SCENARIO [options]
+#   options: qemu.sh's, and --via kernel|uboot, --config NAME (build/NAME),
+#   --cmdline WORD (added to the kernel command line; may repeat)
 # Writes build/logs/boot/[base-]NAME.log and build/results/[base-]NAME.ktap:
 # the guest's results as a KTAP subtest, then "RESULT p f s verdict reason"
 # and "TIME seconds".
@@ -17,23 +19,27 @@ log=$BUILD/logs/boot/$prefix$name.log
 res=$BUILD/results/$prefix$name.ktap
 mkdir -p "$(dirname "$res")"
 
-expect= cpus=2 via=kernel opts=()
+expect= cpus=2 via=kernel config=test extra= opts=()
 while [ $# -gt 1 ]; do
 	case $1 in
 	--mode) expect=$2; shift 2; continue ;;
 	--cpus) cpus=$2; shift 2; continue ;;
 	--via) via=$2; shift 2; continue ;;
+	--config) config=$2; shift 2; continue ;;
+	--cmdline) extra+=" $2"; shift 2; continue ;;
 	esac
 	opts+=("$1" "$2")
 	shift 2
 done
 if [ "$kernel" = base ]; then
-	img=$BUILD/base/test/arch/arm/boot/zImage
+	img=$BUILD/base/$config/arch/arm/boot/zImage
 else
-	img=$BUILD/test/arch/arm/boot/zImage
+	img=$BUILD/$config/arch/arm/boot/zImage
 fi
 
-cmdline="harness.scenario=$guest harness.expect=$expect harness.cpus=$cpus harness.kernel=$kernel ${APPEND:-}"
+"$HARNESS/initramfs.sh" >/dev/null
+cmdline="harness.scenario=$guest harness.expect=$expect harness.cpus=$cpus harness.kernel=$kernel"
+cmdline+=" harness.config=$config$extra"
 boot=(--kernel "$img" --initrd "$BUILD/initramfs.cpio" --append "$cmdline")
 case $via in
 kernel) ;;

@@ -40,6 +40,29 @@ unpack_pristine() {
 	stage_end
 }
 
+# maintainers_entry_for_index: MAINTAINERS in the scratch index gets our
+# entry with the F: lines whose files exist there so far. So each patch that
+# adds files also adds their F: lines, and the last one has the whole entry.
+maintainers_entry_for_index() {
+	local entry=$BUILD/MAINTAINERS.entry line path blob
+	[ -f "$TOP/MAINTAINERS" ] || return 0
+	: >"$entry"
+	while IFS= read -r line; do
+		if [[ $line == F:* ]]; then
+			path=${line#F:}
+			path=${path#"${path%%[![:space:]]*}"}
+			[ -n "$(git_src ls-files --cached -- "$path")" ] || continue
+		fi
+		printf '%s\n' "$line" >>"$entry"
+	done <"$TOP/MAINTAINERS"
+	grep -q '^F:' "$entry" || return 0
+	git_src show pristine:MAINTAINERS | insert_maintainers "$entry" \
+		>"$BUILD/MAINTAINERS.new" || die "could not place the MAINTAINERS entry"
+	blob=$(git_src hash-object -w "$BUILD/MAINTAINERS.new")
+	git_src update-index --cacheinfo "100644,$blob,MAINTAINERS"
+	rm -f "$entry" "$BUILD/MAINTAINERS.new"
+}
+
 # owned_files: every file the series owns outright, relative to $TOP.
 owned_files() {
 	(cd "$TOP" && find "${OWNED_DIRS[@]}" -type f 2>/dev/null | sort)
@@ -62,11 +85,11 @@ insert_maintainers() {
 		split(entry, el, "\n")
 		title = el[1]
 	}
-	/^Maintainers List/ { inlist = 1 }
 	inlist && !done && prev == "" && /^[A-Z0-9]/ && $0 !~ /^[A-Z]:/ && $0 > title {
 		printf "%s\n", entry
 		done = 1
 	}
+	/^Maintainers List/ { inlist = 1 }
 	{ print; prev = $0 }
 	END { if (!done) exit 1 }'
 }
@@ -89,10 +112,10 @@ build_series() {
 	git_src read-tree pristine
 	head=$(git_src rev-parse pristine)
 
-	# Every owned file must belong to a patch.
+	# Every owned file must belong to a patch (MAINTAINERS to all).
 	while read -r f; do
 		[ -n "$(patch_for "$f")" ] || die "owned file $f is in no patch: add it to patches/owners"
-	done < <(owned_files)
+	done < <(owned_files | grep -vx MAINTAINERS)
 
 	for patch in "$TOP"/patches/*.patch; do
 		[ -e "$patch" ] || continue
@@ -103,18 +126,12 @@ build_series() {
 			die "patches/$p does not apply (on pristine + the patches before it)"
 		while read -r f; do
 			[ "$(patch_for "$f")" = "$p" ] || continue
-			if [ "$f" = MAINTAINERS ]; then
-				git_src show :MAINTAINERS | insert_maintainers "$TOP/MAINTAINERS" \
-					>"$BUILD/MAINTAINERS.new" || die "could not place the MAINTAINERS entry"
-				owned=$(git_src hash-object -w "$BUILD/MAINTAINERS.new")
-				git_src update-index --cacheinfo "100644,$owned,MAINTAINERS"
-			else
-				local mode=100644
-				[ -x "$TOP/$f" ] && mode=100755
-				owned=$(git_src hash-object -w "$TOP/$f")
-				git_src update-index --add --cacheinfo "$mode,$owned,$f"
-			fi
-		done < <(owned_files)
+			local mode=100644
+			[ -x "$TOP/$f" ] && mode=100755
+			owned=$(git_src hash-object -w "$TOP/$f")
+			git_src update-index --add --cacheinfo "$mode,$owned,$f"
+		done < <(owned_files | grep -vx MAINTAINERS)
+		maintainers_entry_for_index
 		local subject author email date
 		subject=$(sed -n 's/^Subject: //p' <<<"$info")
 		author=$(sed -n 's/^Author: //p' <<<"$info")
@@ -127,9 +144,9 @@ build_series() {
 	# Owned files mapped to a patch that does not exist never got in.
 	while read -r f; do
 		[ -f "$TOP/patches/$(patch_for "$f")" ] || die "patches/owners maps $f to a missing patch"
-	done < <(owned_files)
+	done < <(owned_files | grep -vx MAINTAINERS)
 	unset GIT_INDEX_FILE
-	rm -f "$idx" "$BUILD/series.msg" "$BUILD/MAINTAINERS.new"
+	rm -f "$idx" "$BUILD/series.msg"
 	echo "$head"
 }
 

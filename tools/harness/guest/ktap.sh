@@ -1,38 +1,57 @@
 # SPDX-License-Identifier: GPL-2.0
-# KTAP helpers for guest scenarios (sourced by busybox sh).
+# KTAP helpers for guest scenarios (sourced by busybox sh). Results are
+# buffered so that ktap_done can print the version and plan line first.
+_ktap_body=/tmp/ktap.body
 _ktap_n=0
 _ktap_fail=0
+: >"$_ktap_body"
 
-ktap_plan() {
-	echo "KTAP version 1"
-	echo "1..$1"
+_ktap_line() {
+	_ktap_n=$((_ktap_n + 1))
+	echo "$1 $_ktap_n $2" >>"$_ktap_body"
 }
 
 # ktap_result NAME CMD...: runs CMD; "ok" if it succeeds.
 ktap_result() {
 	_name=$1
 	shift
-	_ktap_n=$((_ktap_n + 1))
 	if "$@"; then
-		echo "ok $_ktap_n $_name"
+		_ktap_line ok "$_name"
 	else
-		echo "not ok $_ktap_n $_name"
+		_ktap_line "not ok" "$_name"
 		_ktap_fail=$((_ktap_fail + 1))
 	fi
 }
 
 # ktap_skip NAME REASON
 ktap_skip() {
-	_ktap_n=$((_ktap_n + 1))
-	echo "ok $_ktap_n $1 # SKIP $2"
-}
-
-ktap_exit() {
-	[ "$_ktap_fail" = 0 ]
-	exit $?
+	_ktap_line ok "$1 # SKIP $2"
 }
 
 # diag MSG: a KTAP diagnostic line.
 diag() {
-	echo "# $*"
+	echo "# $*" >>"$_ktap_body"
+}
+
+# ktap_import FILE: results someone else ran ("ok N name[ # SKIP ...]",
+# already flattened), renumbered into ours.
+ktap_import() {
+	while IFS= read -r _l; do
+		case $_l in
+		"not ok "*)
+			_ktap_line "not ok" "${_l#not ok [0-9]* }"
+			_ktap_fail=$((_ktap_fail + 1))
+			;;
+		"ok "*) _ktap_line ok "${_l#ok [0-9]* }" ;;
+		"#"*) echo "$_l" >>"$_ktap_body" ;;
+		esac
+	done <"$1"
+}
+
+ktap_done() {
+	echo "KTAP version 1"
+	echo "1..$_ktap_n"
+	cat "$_ktap_body"
+	[ "$_ktap_fail" = 0 ]
+	exit $?
 }

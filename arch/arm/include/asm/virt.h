@@ -8,6 +8,7 @@
 #ifndef __ASM_ARM_VIRT_H
 #define __ASM_ARM_VIRT_H
 
+#include <linux/bits.h>
 #include <asm/ptrace.h>
 
 /* Set in __boot_cpu_mode when CPUs entered the kernel in different modes. */
@@ -25,15 +26,15 @@
 
 /* HVC_STUB_DISCOVER: r0 = version, r1 = features, r2 = state. */
 #define HVC_STUB_ABI_VERSION	1
-#define HVC_STUB_FEAT_SET_VECTORS	(1 << 0)
-#define HVC_STUB_FEAT_SOFT_RESTART	(1 << 1)
-#define HVC_STUB_FEAT_RESET_VECTORS	(1 << 2)
-#define HVC_STUB_FEAT_LOCK		(1 << 3)
+#define HVC_STUB_FEAT_SET_VECTORS	BIT(0)
+#define HVC_STUB_FEAT_SOFT_RESTART	BIT(1)
+#define HVC_STUB_FEAT_RESET_VECTORS	BIT(2)
+#define HVC_STUB_FEAT_LOCK		BIT(3)
 #define HVC_STUB_FEATURES	(HVC_STUB_FEAT_SET_VECTORS |	\
 				 HVC_STUB_FEAT_SOFT_RESTART |	\
 				 HVC_STUB_FEAT_RESET_VECTORS |	\
 				 HVC_STUB_FEAT_LOCK)
-#define HVC_STUB_STATE_LOCKED	(1 << 0)
+#define HVC_STUB_STATE_LOCKED	BIT(0)
 
 /* HVBAR ignores its low five bits: vectors must be 32-byte aligned. */
 #define HVC_VECTORS_ALIGN	32

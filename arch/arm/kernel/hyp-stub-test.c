@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suite for the HYP stub, with a reference test hypervisor.
+ *
+ * The test hypervisor (the "testvisor", HYP half in hyp-testvisor.S) does
+ * what a real one does through the stub's C API: it installs its vectors on
+ * a CPU, proves it runs at PL2, traps WFI from the kernel and counts the
+ * traps, then hands HYP back. Cases that the boot mode rules out are
+ * skipped with the reason: an SVC boot has no stub, a locked stub refuses
+ * installs.
+ *
+ * Per-CPU work runs on the CPU concerned (work_on_cpu() with preemption
+ * off, or smp_call_function_single()); it only records what it saw, and
+ * the test thread makes the assertions.
+ */
+
+#include <kunit/test.h>
+#include <linux/cpu.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include <asm/cacheflush.h>
+#include <asm/virt.h>
+#include "hyp-testvisor.h"
+
+#define HSCTLR_M		BIT(0)
+#define HSCTLR_TE		BIT(30)
+#define TESTVISOR_WFIS		16	/* WFIs executed under the trap */
+#define CYCLE_REPEATS		1000
+#define FUZZ_CALLS		100000
+
+static unsigned int fuzz_seed;
+module_param(fuzz_seed, uint, 0444);
+MODULE_PARM_DESC(fuzz_seed, "seed of the HVC fuzzer (0: pick one)");
+
+/* One CPU's testvisor: a page holding a copy of the HYP code. */
+struct testvisor {
+	void *page;
+	phys_addr_t phys;
+};
+
+/* What one run on one CPU saw; asserted on by the test thread. */
+struct cpu_report {
+	int err;		/* first failing step's errno, or 0 */
+	const char *step;	/* its name */
+	unsigned long got;	/* the value it got */
+	unsigned long want;	/* the value it wanted */
+	unsigned long traps;	/* WFI traps counted by the testvisor */
+	unsigned long calls;	/* HVCs issued */
+};
+
+static bool report_check(struct cpu_report *r, const char *step,
+			 unsigned long got, unsigned long want)
+{
+	if (got == want)
+		return true;
+	if (!r->step) {
+		r->step = step;
+		r->got = got;
+		r->want = want;
+		r->err = -EIO;
+	}
+	return false;
+}
+
+static int testvisor_create(struct testvisor *tv)
+{
+	size_t size = hyp_testvisor_end - hyp_testvisor_start;
+	size_t stub = hyp_testvisor_stub_vectors - hyp_testvisor_start;
+	u32 vectors = hyp_stub_vectors_phys();
+
+	tv->page = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
+	if (!tv->page)
+		return -ENOMEM;
+	memcpy(tv->page, hyp_testvisor_start, size);
+	memcpy(tv->page + stub, &vectors, sizeof(vectors));
+	/* HYP reads it with the MMU and caches off. */
+	__sync_cache_range_w(tv->page, PAGE_SIZE);
+	flush_icache_range((unsigned long)tv->page,
+			   (unsigned long)tv->page + PAGE_SIZE);
+	tv->phys = virt_to_phys(tv->page);
+	return 0;
+}
+
+static void testvisor_destroy(struct testvisor *tv)
+{
+	/* Drop lines that went stale while HYP wrote the page uncached. */
+	__cpuc_flush_dcache_area(tv->page, PAGE_SIZE);
+	free_page((unsigned long)tv->page);
+}
+
+static unsigned long hvc(unsigned long fn, unsigned long a1,
+			 struct hyp_stub_res *res)
+{
+	struct hyp_stub_res tmp;
+
+	if (!res)
+		res = &tmp;
+	if (hyp_stub_call(fn, a1, 0, 0, res))
+		return -ENODEV;
+	return res->a0;
+}
+
+/*
+ * One full cycle on this CPU: install (through the C API, or with the
+ * raw call Jailhouse makes), prove PL2, trap and count WFIs, hand back,
+ * and check the stub answers again.
+ */
+static void testvisor_cycle(struct testvisor *tv, struct cpu_report *r,
+			    bool raw, bool trap)
+{
+	struct hyp_stub_res res;
+	struct hyp_stub_info info;
+	int i;
+
+	if (raw) {
+		if (!report_check(r, "raw HVC_SET_VECTORS",
+				  hvc(HVC_SET_VECTORS, tv->phys, NULL), 0))
+			return;
+	} else if (!report_check(r, "hyp_set_vectors()",
+				 hyp_set_vectors(tv->phys), 0)) {
+		return;
+	}
+	r->calls++;
+
+	hvc(TESTVISOR_WHOAMI, 0, &res);
+	r->calls++;
+	if (report_check(r, "WHOAMI magic", res.a0, TESTVISOR_MAGIC)) {
+		report_check(r, "HVBAR", res.a1, tv->phys);
+		report_check(r, "CPSR mode", res.a3 & MODE_MASK, HYP_MODE);
+		report_check(r, "HSCTLR.M", res.a2 & HSCTLR_M, 0);
+		report_check(r, "HSCTLR.TE", res.a2 & HSCTLR_TE,
+			     IS_ENABLED(CONFIG_THUMB2_KERNEL) ? HSCTLR_TE : 0);
+	}
+	/* The stub's own calls now reach the testvisor, not the stub. */
+	report_check(r, "DISCOVER reaches the testvisor",
+		     hvc(HVC_STUB_DISCOVER, 0, NULL), TESTVISOR_ERR);
+	r->calls++;
+
+	if (trap) {
+		report_check(r, "TRAP_WFI", hvc(TESTVISOR_TRAP_WFI, 0, NULL), 0);
+		for (i = 0; i < TESTVISOR_WFIS; i++)
+			wfi();
+		r->traps = hvc(TESTVISOR_UNTRAP, 0, NULL);
+		r->calls += 2;
+	}
+
+	if (raw)
+		report_check(r, "raw HVC_RESET_VECTORS",
+			     hvc(HVC_RESET_VECTORS, 0, NULL), 0);
+	else
+		report_check(r, "hyp_reset_vectors()", hyp_reset_vectors(), 0);
+	r->calls++;
+	if (report_check(r, "discover after reset", hyp_stub_discover(&info), 0))
+		report_check(r, "version after reset", info.version,
+			     HVC_STUB_ABI_VERSION);
+	r->calls++;
+}
+
+struct cycle_args {
+	struct testvisor *tv;
+	struct cpu_report report;
+	bool raw;
+	int repeats;
+};
+
+/*
+ * Pinned but with interrupts on: WFI only traps when it would suspend the
+ * CPU, and with an interrupt pending and masked it would not.
+ */
+static long cycle_on_cpu(void *data)
+{
+	struct cycle_args *a = data;
+	int i;
+
+	preempt_disable();
+	for (i = 0; i < a->repeats && !a->report.step; i++)
+		testvisor_cycle(a->tv, &a->report, a->raw, i == 0);
+	preempt_enable();
+	return 0;
+}
+
+static void skip_unless_stub_usable(struct kunit *test)
+{
+	if (!hyp_stub_vectors_phys())
+		kunit_skip(test, "no CPU entered the kernel in HYP mode");
+	if (hyp_stub_locked())
+		kunit_skip(test, "the stub is locked (hyp_stub_lock)");
+}
+
+/* Runs the testvisor cycle on every online CPU that has the stub. */
+static void run_cycles(struct kunit *test, bool raw, int repeats)
+{
+	struct cycle_args a = { .raw = raw, .repeats = repeats };
+	struct testvisor tv;
+	unsigned int cpu, cpus = 0;
+
+	skip_unless_stub_usable(test);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
+			continue;
+		KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
+		a.tv = &tv;
+		memset(&a.report, 0, sizeof(a.report));
+		work_on_cpu(cpu, cycle_on_cpu, &a);
+		testvisor_destroy(&tv);
+
+		KUNIT_EXPECT_TRUE_MSG(test, !a.report.step,
+				      "CPU%u: %s: got 0x%lx, want 0x%lx", cpu,
+				      a.report.step, a.report.got, a.report.want);
+		KUNIT_EXPECT_GE_MSG(test, a.report.traps, 1UL,
+				    "CPU%u: no WFI trapped", cpu);
+		KUNIT_EXPECT_LE_MSG(test, a.report.traps, (unsigned long)TESTVISOR_WFIS,
+				    "CPU%u: more traps than WFIs", cpu);
+		kunit_info(test, "CPU%u: %d cycle(s), %lu HVCs, %lu/%d WFIs trapped\n",
+			   cpu, repeats, a.report.calls, a.report.traps, TESTVISOR_WFIS);
+		cpus++;
+	}
+	cpus_read_unlock();
+	KUNIT_EXPECT_GT(test, cpus, 0U);
+}
+
+/* The global record, the per-CPU record and the API agree. */
+static void hyp_stub_boot_mode_record_consistent(struct kunit *test)
+{
+	int primary, mode;
+	unsigned int cpu;
+
+	sync_boot_mode();
+	primary = __boot_cpu_mode & MODE_MASK;
+	KUNIT_EXPECT_TRUE(test, primary == HYP_MODE || primary == SVC_MODE);
+	KUNIT_EXPECT_EQ(test, hyp_cpu_boot_mode(0), primary);
+	KUNIT_EXPECT_EQ(test, hyp_cpu_boot_mode(nr_cpu_ids), -EINVAL);
+
+	for_each_online_cpu(cpu) {
+		mode = hyp_cpu_boot_mode(cpu);
+		if (!is_hyp_mode_mismatched())
+			KUNIT_EXPECT_EQ_MSG(test, mode, primary, "CPU%u", cpu);
+		if (is_hyp_mode_available())
+			KUNIT_EXPECT_EQ_MSG(test, mode, HYP_MODE, "CPU%u", cpu);
+	}
+	KUNIT_EXPECT_EQ(test, hyp_stub_vectors_phys() != 0,
+			primary == HYP_MODE || is_hyp_mode_mismatched());
+}
+
+struct discover_args {
+	int ret;
+	struct hyp_stub_info info;
+};
+
+static void discover_on_cpu(void *data)
+{
+	struct discover_args *a = data;
+
+	a->ret = hyp_stub_discover(&a->info);
+}
+
+/* Every CPU's stub reports the documented version, features and state. */
+static void hyp_stub_discover_reports_abi(struct kunit *test)
+{
+	struct discover_args a;
+	unsigned int cpu;
+
+	if (!hyp_stub_vectors_phys())
+		kunit_skip(test, "no CPU entered the kernel in HYP mode");
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
+			continue;
+		smp_call_function_single(cpu, discover_on_cpu, &a, 1);
+		KUNIT_EXPECT_EQ_MSG(test, a.ret, 0, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.info.version, HVC_STUB_ABI_VERSION, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.info.features, HVC_STUB_FEATURES, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.info.state,
+				    hyp_stub_locked() ? HVC_STUB_STATE_LOCKED : 0, "CPU%u", cpu);
+	}
+	cpus_read_unlock();
+}
+
+/* Function numbers the stub does not implement return HVC_STUB_ERR. */
+static void hyp_stub_unknown_calls_return_err(struct kunit *test)
+{
+	static const unsigned long fns[] = {
+		3, 4, 5, 15, 18, 0x1000, 0x7fffffff, 0x80000000,
+		HVC_STUB_ERR, 0xffffffff,
+	};
+	int i;
+
+	if (hyp_cpu_boot_mode(raw_smp_processor_id()) != HYP_MODE)
+		kunit_skip(test, "this CPU did not enter in HYP mode");
+	for (i = 0; i < ARRAY_SIZE(fns); i++)
+		KUNIT_EXPECT_EQ_MSG(test, hvc(fns[i], 0, NULL), HVC_STUB_ERR,
+				    "function 0x%lx", fns[i]);
+}
+
+/* SET_VECTORS with an address HVBAR cannot hold changes nothing. */
+static void hyp_stub_misaligned_set_vectors_refused(struct kunit *test)
+{
+	phys_addr_t stub = hyp_stub_vectors_phys();
+	struct hyp_stub_info info;
+	unsigned long off;
+
+	if (hyp_cpu_boot_mode(raw_smp_processor_id()) != HYP_MODE)
+		kunit_skip(test, "this CPU did not enter in HYP mode");
+	for (off = 1; off < HVC_VECTORS_ALIGN; off <<= 1) {
+		KUNIT_EXPECT_EQ(test, hyp_set_vectors(stub + off), -EINVAL);
+		KUNIT_EXPECT_EQ_MSG(test, hvc(HVC_SET_VECTORS, stub + off, NULL),
+				    HVC_STUB_ERR, "offset %lu", off);
+	}
+	/* Still the stub: it answers the stub's own call. */
+	KUNIT_EXPECT_EQ(test, hyp_stub_discover(&info), 0);
+	KUNIT_EXPECT_EQ(test, info.version, HVC_STUB_ABI_VERSION);
+}
+
+/* The testvisor installs, works at PL2 and hands back, on every CPU. */
+static void hyp_stub_testvisor_cycle_every_cpu(struct kunit *test)
+{
+	run_cycles(test, false, 1);
+}
+
+/* The same through Jailhouse's raw call: hvc #0, r0 = 0, r1 = vectors. */
+static void hyp_stub_testvisor_raw_jailhouse_install(struct kunit *test)
+{
+	run_cycles(test, true, 1);
+}
+
+/* Install and reset, over and over, on every CPU. */
+static void hyp_stub_install_reset_repeated(struct kunit *test)
+{
+	run_cycles(test, false, CYCLE_REPEATS);
+}
+
+/* Locked from the command line: SET refused, RESET and DISCOVER fine. */
+static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
+{
+	phys_addr_t stub = hyp_stub_vectors_phys();
+	struct hyp_stub_info info;
+
+	if (!stub)
+		kunit_skip(test, "no CPU entered the kernel in HYP mode");
+	if (!hyp_stub_locked())
+		kunit_skip(test, "not a locked boot (no hyp_stub_lock)");
+	if (hyp_cpu_boot_mode(raw_smp_processor_id()) != HYP_MODE)
+		kunit_skip(test, "this CPU did not enter in HYP mode");
+
+	KUNIT_EXPECT_EQ(test, hyp_set_vectors(stub), -EPERM);
+	/* Enforced in HYP: the raw call is refused too. */
+	KUNIT_EXPECT_EQ(test, hvc(HVC_SET_VECTORS, stub, NULL), HVC_STUB_ERR);
+	KUNIT_EXPECT_EQ(test, hyp_reset_vectors(), 0);
+	KUNIT_EXPECT_EQ(test, hyp_stub_discover(&info), 0);
+	KUNIT_EXPECT_EQ(test, info.state, HVC_STUB_STATE_LOCKED);
+	KUNIT_EXPECT_EQ(test, hyp_stub_lock(), 0);	/* again: fine */
+	KUNIT_EXPECT_TRUE(test, hyp_stub_locked());
+}
+
+/* Where no CPU has a stub, every call says so and issues no HVC. */
+static void hyp_stub_svc_boot_api_returns_enodev(struct kunit *test)
+{
+	struct hyp_stub_info info;
+	struct hyp_stub_res res;
+
+	if (hyp_stub_vectors_phys())
+		kunit_skip(test, "a CPU entered the kernel in HYP mode");
+	/* An HVC here would be undefined: reaching the end proves none ran. */
+	KUNIT_EXPECT_EQ(test, hyp_set_vectors(0x40000000), -ENODEV);
+	KUNIT_EXPECT_EQ(test, hyp_reset_vectors(), -ENODEV);
+	KUNIT_EXPECT_EQ(test, hyp_stub_discover(&info), -ENODEV);
+	KUNIT_EXPECT_EQ(test, hyp_stub_call(HVC_STUB_DISCOVER, 0, 0, 0, &res), -ENODEV);
+	KUNIT_EXPECT_EQ(test, hyp_stub_lock(), -ENODEV);
+	KUNIT_EXPECT_FALSE(test, is_hyp_mode_available());
+	KUNIT_EXPECT_EQ(test, hyp_cpu_boot_mode(0), SVC_MODE);
+}
+
+/* xorshift32: cheap and reproducible from the printed seed. */
+static u32 fuzz_next(u32 *s)
+{
+	u32 x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*s = x;
+	return x;
+}
+
+struct fuzz_args {
+	u32 seed;
+	unsigned long calls;
+	unsigned long edges;		/* boundary calls, before the random ones */
+	unsigned long bad;		/* calls with an undocumented result */
+	unsigned long first_fn, first_a1, first_got;
+};
+
+/* The result the ABI documents for this call on an unlocked or locked stub. */
+static bool fuzz_result_ok(unsigned long fn, unsigned long a1,
+			   const struct hyp_stub_res *res, bool locked)
+{
+	switch (fn) {
+	case HVC_SET_VECTORS:
+		if (locked || (a1 & (HVC_VECTORS_ALIGN - 1)))
+			return res->a0 == HVC_STUB_ERR;
+		return res->a0 == 0;
+	case HVC_RESET_VECTORS:
+		return res->a0 == 0;
+	case HVC_STUB_DISCOVER:
+		return res->a0 == HVC_STUB_ABI_VERSION &&
+		       res->a1 == HVC_STUB_FEATURES &&
+		       res->a2 == (locked ? HVC_STUB_STATE_LOCKED : 0);
+	case HVC_STUB_LOCK:
+		return res->a0 == 0;
+	default:
+		return res->a0 == HVC_STUB_ERR;
+	}
+}
+
+/* One call with random arguments; false if @fn is one that is not fuzzed. */
+static bool fuzz_one(struct fuzz_args *a, unsigned long fn, bool locked)
+{
+	unsigned long a1 = fuzz_next(&a->seed), a2 = fuzz_next(&a->seed);
+	unsigned long a3 = fuzz_next(&a->seed);
+	struct hyp_stub_res res;
+
+	switch (fn) {
+	case HVC_SET_VECTORS:
+		/* Never let a random address become HVBAR. */
+		if (!(a1 & (HVC_VECTORS_ALIGN - 1)))
+			a1 = hyp_stub_vectors_phys();
+		break;
+	case HVC_SOFT_RESTART:
+		return false;	/* does not return */
+	case HVC_STUB_LOCK:
+		if (!locked)
+			return false;	/* would change the state under test */
+		break;
+	}
+	hyp_stub_call(fn, a1, a2, a3, &res);
+	a->calls++;
+	if (!fuzz_result_ok(fn, a1, &res, locked) && !a->bad++) {
+		a->first_fn = fn;
+		a->first_a1 = a1;
+		a->first_got = res.a0;
+	}
+	return true;
+}
+
+static void fuzz_on_cpu(void *data)
+{
+	static const unsigned long edges[] = { 0x7fffffff, 0xbadca11, 0xffffffff };
+	struct fuzz_args *a = data;
+	bool locked = hyp_stub_locked();
+	unsigned long fn;
+	int i;
+
+	for (fn = 0; fn <= 16; fn++)
+		fuzz_one(a, fn, locked);
+	for (fn = 0x80000000; fn <= 0x80000010; fn++)
+		fuzz_one(a, fn, locked);
+	for (i = 0; i < ARRAY_SIZE(edges); i++)
+		fuzz_one(a, edges[i], locked);
+	a->edges = a->calls;
+	for (i = 0; i < FUZZ_CALLS; ) {
+		fn = fuzz_next(&a->seed);
+		/* One in eight: a small number, where the real calls are. */
+		if (!(fn & 7))
+			fn = (fn >> 3) & 31;
+		i += fuzz_one(a, fn, locked);
+	}
+}
+
+/* Random and boundary function numbers: only documented results. */
+static void hyp_stub_fuzz_every_cpu(struct kunit *test)
+{
+	struct discover_args before, after;
+	struct fuzz_args a;
+	unsigned int cpu;
+	u32 seed = fuzz_seed ?: get_random_u32() | 1;
+
+	if (!hyp_stub_vectors_phys())
+		kunit_skip(test, "no CPU entered the kernel in HYP mode");
+	kunit_info(test, "fuzz seed %u (reproduce: fuzz_seed=%u)\n", seed, seed);
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
+			continue;
+		memset(&a, 0, sizeof(a));
+		a.seed = seed + cpu;
+		smp_call_function_single(cpu, discover_on_cpu, &before, 1);
+		smp_call_function_single(cpu, fuzz_on_cpu, &a, 1);
+		smp_call_function_single(cpu, discover_on_cpu, &after, 1);
+
+		KUNIT_EXPECT_EQ_MSG(test, a.bad, 0UL,
+				    "CPU%u: first undocumented result: fn 0x%lx r1 0x%lx -> 0x%lx",
+				    cpu, a.first_fn, a.first_a1, a.first_got);
+		KUNIT_EXPECT_EQ(test, a.calls - a.edges, (unsigned long)FUZZ_CALLS);
+		KUNIT_EXPECT_EQ_MSG(test, before.ret, 0, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, after.ret, 0, "CPU%u: stub gone", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, after.info.version, before.info.version, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, after.info.state, before.info.state,
+				    "CPU%u lock state", cpu);
+		KUNIT_EXPECT_EQ(test, hyp_stub_locked(),
+				!!(after.info.state & HVC_STUB_STATE_LOCKED));
+		kunit_info(test, "CPU%u: %lu calls (%lu boundary, %d random)\n",
+			   cpu, a.calls, a.edges, FUZZ_CALLS);
+	}
+	cpus_read_unlock();
+}
+
+static struct kunit_case hyp_stub_cases[] = {
+	KUNIT_CASE(hyp_stub_boot_mode_record_consistent),
+	KUNIT_CASE(hyp_stub_discover_reports_abi),
+	KUNIT_CASE(hyp_stub_unknown_calls_return_err),
+	KUNIT_CASE(hyp_stub_misaligned_set_vectors_refused),
+	KUNIT_CASE(hyp_stub_testvisor_cycle_every_cpu),
+	KUNIT_CASE(hyp_stub_testvisor_raw_jailhouse_install),
+	KUNIT_CASE(hyp_stub_install_reset_repeated),
+	KUNIT_CASE(hyp_stub_lock_refuses_set_vectors),
+	KUNIT_CASE(hyp_stub_svc_boot_api_returns_enodev),
+	KUNIT_CASE(hyp_stub_fuzz_every_cpu),
+	{}
+};
+
+static struct kunit_suite hyp_stub_suite = {
+	.name = "hyp_stub",
+	.test_cases = hyp_stub_cases,
+};
+
+kunit_test_suite(hyp_stub_suite);
+
+MODULE_DESCRIPTION("KUnit tests and a reference test hypervisor for the ARM HYP stub");
+MODULE_LICENSE("GPL");

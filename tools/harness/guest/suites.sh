@@ -1,0 +1,74 @@
+# SPDX-License-Identifier: GPL-2.0
+# Suites run in the guest, folded into the scenario's KTAP.
+#
+# kunit_module: runs a KUnit suite by loading its module, and folds its
+# cases into our KTAP as SUITE.CASE. A suite that is cut short (fewer
+# results than its plan) or never reports adds a failing case that says so.
+#
+# kunit_module SUITE MODULE [PARAMS...]
+kunit_module() {
+	_suite=$1
+	_mod=$2
+	shift 2
+	dmesg -c >/dev/null
+	if ! insmod "$_mod" "$@" 2>/tmp/insmod.err; then
+		diag "insmod $_mod: $(cat /tmp/insmod.err)"
+		ktap_result "$_suite.module_loads" false
+		return
+	fi
+	dmesg | sed 's/^\[[ 0-9.]*\] //' >/tmp/kunit.log
+	awk -v suite="$_suite" '
+		$0 ~ "^ *# Subtest: " suite "$" { inside = 1; next }
+		!inside { next }
+		/^    1\.\.[0-9]+$/ { plan = substr($1, 4) + 0; next }
+		/^    (not )?ok [0-9]+ / {
+			sub(/^    /, "")
+			n++
+			if ($1 == "ok") { sub(/^ok [0-9]+ /, ""); print "ok 0 " suite "." $0 }
+			else { sub(/^not ok [0-9]+ /, ""); print "not ok 0 " suite "." $0 }
+			next
+		}
+		$0 ~ "^(not )?ok [0-9]+ " suite "$" { done = 1; exit }
+		/^    / { sub(/^ +/, ""); sub(/^# /, ""); print "# " $0; next }
+		END {
+			if (!plan) print "not ok 0 " suite ".reported # no KTAP plan from the suite"
+			else if (n != plan) print "not ok 0 " suite ".complete # plan " plan ", results " n
+			else if (!done) print "not ok 0 " suite ".complete # no suite result line"
+		}' /tmp/kunit.log >/tmp/kunit.ktap
+	if grep -q "^not ok 0 $_suite\.\(reported\|complete\) " /tmp/kunit.ktap; then
+		diag "what the kernel logged while loading $_mod:"
+		sed 's/^/#   /' /tmp/kunit.log | tail -n 40 >>"$_ktap_body"
+	fi
+	ktap_import /tmp/kunit.ktap
+	rmmod "$_mod" 2>/dev/null
+}
+
+# kselftest NAME CMD...: runs a kselftest binary and folds its cases into
+# our KTAP as NAME.CASE, with the same checks on its plan and count.
+kselftest() {
+	_name=$1
+	shift
+	"$@" >/tmp/kselftest.log 2>&1
+	_rc=$?
+	awk -v name="$_name" -v rc="$_rc" '
+		/^1\.\.[0-9]+$/ && !plan { plan = substr($1, 4) + 0; next }
+		/^ok [0-9]+ # SKIP / {
+			# kselftest puts a skipped case'"'"'s name after SKIP.
+			n++
+			sub(/^ok [0-9]+ # SKIP /, "")
+			print "ok 0 " name "." $1 " # SKIP " $0
+			next
+		}
+		/^(not )?ok [0-9]+ / {
+			n++
+			if ($1 == "ok") { sub(/^ok [0-9]+ /, ""); print "ok 0 " name "." $0 }
+			else { sub(/^not ok [0-9]+ /, ""); print "not ok 0 " name "." $0 }
+			next
+		}
+		/^# / { print }
+		END {
+			if (!plan) print "not ok 0 " name ".reported # no KTAP plan (exit " rc ")"
+			else if (n != plan) print "not ok 0 " name ".complete # plan " plan ", results " n
+		}' /tmp/kselftest.log >/tmp/kselftest.ktap
+	ktap_import /tmp/kselftest.ktap
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Host-side checks of the series, one per call (each is one KTAP test):
+#   lint.sh checkpatch        checkpatch.pl --strict on build/series: silent
+#   lint.sh kernel-doc        kernel-doc on our C files: no warnings
+#   lint.sh objects CONFIG    config CONFIG builds arch/arm/kernel/ and the
+#                             decompressor's stub; W=1 and sparse (C=2) on
+#                             our files report nothing
+#   lint.sh zimage CONFIG     config CONFIG builds a whole zImage and its modules
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+OUR_C=(arch/arm/kernel/hyp.c)
+OUR_OBJS=(arch/arm/kernel/hyp.o arch/arm/kernel/hyp-stub.o arch/arm/boot/compressed/hyp-stub.o)
+
+case ${1:-} in
+checkpatch)
+	"$HARNESS/series.sh" >/dev/null
+	out=$(cd "$SRC" && perl scripts/checkpatch.pl --strict --no-tree --terse \
+		"$BUILD"/series/0*.patch 2>&1 | grep -v '^$' || true)
+	echo "$out"
+	[ -z "$out" ]
+	;;
+kernel-doc)
+	"$HARNESS/tree.sh" >/dev/null
+	out=$(cd "$SRC" && perl scripts/kernel-doc -none "${OUR_C[@]}" 2>&1)
+	echo "$out"
+	[ -z "$out" ]
+	;;
+objects)
+	cfg=${2:?config}
+	"$HARNESS/kernel.sh" "$cfg" prepare
+	"$HARNESS/kernel.sh" "$cfg" arch/arm/kernel/ arch/arm/mm/ arch/arm/boot/compressed/hyp-stub.o
+	objs=()
+	for o in "${OUR_OBJS[@]}"; do
+		[ -f "$BUILD/$cfg/$o" ] && objs+=("$o")
+	done
+	# Rebuild our objects alone with W=1, and run sparse over them (C=2).
+	rm -f "${objs[@]/#/$BUILD/$cfg/}"
+	"$HARNESS/kernel.sh" "$cfg" W=1 C=2 "${objs[@]}"
+	log=$BUILD/$cfg/build.log
+	echo "W=1 C=2 on: ${objs[*]}"
+	if grep -E 'warning:|error:' "$log"; then
+		exit 1
+	fi
+	;;
+zimage)
+	"$HARNESS/kernel.sh" "${2:?config}" zImage modules
+	;;
+*)
+	die "usage: lint.sh checkpatch|kernel-doc|objects CONFIG|zimage CONFIG"
+	;;
+esac
