@@ -37,7 +37,7 @@ static bool read_value(const char *path, char *buf, size_t len)
 
 	if (!f)
 		return false;
-	ok = fgets(buf, len, f) != NULL;
+	ok = !!fgets(buf, len, f);
 	fclose(f);
 	if (!ok || !strchr(buf, '\n'))
 		return false;
@@ -59,7 +59,7 @@ static int write_value(const char *path, const char *val)
 }
 
 /* Calls @fn for each CPU in a list such as "0-3,5". */
-static bool for_each_cpu_in(const char *list, bool (*fn)(int cpu))
+static bool all_cpus_in(const char *list, bool (*fn)(int cpu))
 {
 	const char *p = list;
 	bool ok = true;
@@ -139,9 +139,9 @@ static bool collect_mode(int cpu)
 
 static void test_boot_mode_files(const char *possible)
 {
-	ksft_test_result(for_each_cpu_in(possible, has_boot_mode_file),
+	ksft_test_result(all_cpus_in(possible, has_boot_mode_file),
 			 "boot_mode_file_for_each_possible_cpu\n");
-	ksft_test_result(for_each_cpu_in(possible, valid_boot_mode),
+	ksft_test_result(all_cpus_in(possible, valid_boot_mode),
 			 "boot_mode_values_hyp_or_svc\n");
 }
 
@@ -151,7 +151,7 @@ static void test_summary(const char *possible)
 	bool ok;
 
 	ok = read_value(CPU_DIR "/boot_mode", summary, sizeof(summary)) &&
-	     for_each_cpu_in(possible, collect_mode);
+	     all_cpus_in(possible, collect_mode);
 	if (ok)
 		ksft_print_msg("boot_mode: %s, CPUs: %s\n", summary,
 			       mixed ? "mixed" : common);
