@@ -17,8 +17,9 @@ T0=$(date +%s)
 BASE=1 "$HARNESS/kernel.sh" test
 "$HARNESS/initramfs.sh"
 
-# name | kind | arguments. kind "boot": scenario.sh arguments (guest scenario
-# first); kind "host": a command run on the host.
+# name | kind | arguments. kind "host": a command run on the host; "boot":
+# scenario.sh arguments (guest scenario first), run on the patched kernel
+# and then on the baseline; "patched": the same without the baseline.
 TESTS=(
 	"series_applies_on_pristine|host|$HARNESS/series.sh --check"
 	"series_checkpatch_strict|host|$HARNESS/lint.sh checkpatch"
@@ -30,13 +31,30 @@ TESTS=(
 	"builds_up|host|$HARNESS/lint.sh objects up"
 	"builds_without_virt_ext|host|$HARNESS/lint.sh objects novirt"
 	"zimage_modules_thumb2|host|$HARNESS/lint.sh zimage thumb2"
-	"thumb2_hyp_2cpu|boot|boot --config thumb2 --mode hyp --cpus 2"
-	"thumb2_svc_2cpu|boot|boot --config thumb2 --mode svc --cpus 2"
-	"hyp_2cpu|boot|boot --mode hyp --cpus 2"
-	"hyp_4cpu|boot|boot --mode hyp --cpus 4"
-	"svc_2cpu|boot|boot --mode svc --cpus 2"
+	"thumb2_hyp_2cpu|patched|boot --config thumb2 --mode hyp --cpus 2"
+	"thumb2_svc_2cpu|patched|boot --config thumb2 --mode svc --cpus 2"
+)
+# Entry modes x CPUs x models x images: the zImage goes through the
+# decompressor, the Image straight into head.S.
+for model in cortex-a15 cortex-a7; do
+	for mode in hyp svc; do
+		for cpus in 1 2 3 4; do
+			for image in zImage Image; do
+				TESTS+=("${model#cortex-}_${mode}_${cpus}cpu_${image,,}|boot|boot --cpu $model --mode $mode --cpus $cpus --image $image")
+			done
+		done
+	done
+done
+TESTS+=(
 	"hyp_2cpu_locked|boot|boot --mode hyp --cpus 2 --cmdline hyp_stub_lock"
-	"uboot_hyp_2cpu|boot|boot --via uboot --mode hyp --cpus 2 --timeout 90"
+	"uboot_hyp_1cpu|boot|boot --via uboot --mode hyp --cpus 1 --timeout 90"
+	"uboot_hyp_4cpu|boot|boot --via uboot --mode hyp --cpus 4 --timeout 90"
+	"uefi_svc_2cpu|boot|boot --via uefi --mode svc --cpus 2 --timeout 90"
+	"late_cpus_hyp_4cpu|patched|late --mode hyp --cpus 4 --cmdline maxcpus=1"
+	"late_cpus_svc_4cpu|patched|late --mode svc --cpus 4 --cmdline maxcpus=1"
+	"hotplug_500_cycles_hyp_4cpu|patched|hotplug --mode hyp --cpus 4 --cmdline harness.cycles=500 --timeout 400"
+	"kexec_chain_5_hyp|boot|kexec --mode hyp --cpus 2 --cmdline harness.gens=5 --timeout 120"
+	"kexec_chain_5_svc|boot|kexec --mode svc --cpus 2 --cmdline harness.gens=5 --timeout 120"
 )
 
 passed=0 failed=0 skipped=0 n=0
@@ -75,10 +93,9 @@ for t in "${TESTS[@]}"; do
 			echo "    # $reason: log $BUILD/logs/boot/$name.log"
 			tail -n 15 "$BUILD/logs/boot/$name.log" | sed 's/^/    # | /'
 		fi
-		# The baseline: same boot, unpatched kernel, not counted. Only
-		# the test config has a baseline build.
+		# The baseline: same boot, unpatched kernel, not counted.
 		base=-
-		if [[ " $args " != *" --config "* ]]; then
+		if [ "$kind" = boot ]; then
 			"$HARNESS/scenario.sh" "$name" base "${argv[@]}"
 			read -r _ _ _ _ base _ < <(grep '^RESULT ' "$BUILD/results/base-$name.ktap")
 			bsecs=$(sed -n 's/^TIME //p' "$BUILD/results/base-$name.ktap")

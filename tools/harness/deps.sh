@@ -8,9 +8,14 @@ set -euo pipefail
 
 HOST_PKGS=(linux-source-6.1 gcc-arm-linux-gnueabihf qemu-system-arm u-boot-qemu
 	   bc bison flex libssl-dev libelf-dev cpio ccache
-	   dosfstools mtools fdisk sparse python3)
+	   dosfstools mtools fdisk sparse python3 u-boot-tools qemu-efi-arm)
 # armhf user space for the initramfs (name -> unpacked under build/armhf/root).
-ARMHF_PKGS=(busybox-static)
+# kexec-tools is dynamically linked: its libraries come along (initramfs.sh
+# copies only what the binary needs).
+ARMHF_PKGS=(busybox-static kexec-tools libc6 zlib1g liblzma5 libxenmisc4.17
+	    libxencall1 libxendevicemodel1 libxenevtchn1 libxenforeignmemory1
+	    libxengnttab1 libxenhypfs1 libxenstore4 libxentoollog1 libxentoolcore1
+	    libyajl2 libext2fs2 libfdt1 libuuid1 libcom-err2)
 
 stage_begin deps
 

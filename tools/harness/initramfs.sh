@@ -16,6 +16,27 @@ busybox=$BUILD/armhf/root/bin/busybox
 [ -d "$SRC" ] || "$HARNESS/tree.sh"
 stage_begin initramfs
 
+# needed_libs ELF: the armhf libraries ELF needs, recursively: "NAME PATH"
+# lines, PATH under build/armhf/root (each once; the dynamic loader excluded).
+needed_libs() {
+	local todo=("$1") seen=" " f lib path
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		for lib in $("${CROSS}readelf" -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			[ "$lib" = ld-linux-armhf.so.3 ] && continue
+			[[ $seen == *" $lib "* ]] && continue
+			seen+="$lib "
+			path=$(find "$root/lib/arm-linux-gnueabihf" "$root/usr/lib/arm-linux-gnueabihf" \
+				-name "$lib" 2>/dev/null | head -n 1)
+			[ -n "$path" ] || die "kexec needs $lib, which no armhf package here has"
+			path=$(readlink -f "$path")
+			echo "$lib $path"
+			todo+=("$path")
+		done
+	done | sort -u
+}
+
 # The kselftest, cross-built statically the kselftest way.
 kst=$BUILD/kselftest
 mkdir -p "$kst" "$BUILD/guest-bin"
@@ -43,6 +64,7 @@ fi
 	echo "file /init $guest/init 0755 0 0"
 	echo "file /harness/ktap.sh $guest/ktap.sh 0644 0 0"
 	echo "file /harness/suites.sh $guest/suites.sh 0644 0 0"
+	echo "file /harness/checks.sh $guest/checks.sh 0644 0 0"
 	# Each patched kernel's modules, under its config's name: a module
 	# only loads into the kernel it was built with.
 	for d in "$BUILD"/*/; do
@@ -58,6 +80,20 @@ fi
 	for f in "$guest"/scenarios/*; do
 		echo "file /harness/scenarios/$(basename "$f") $f 0755 0 0"
 	done
+	# kexec and the shared libraries it needs, found through NEEDED.
+	root=$BUILD/armhf/root
+	echo "file /sbin/kexec $root/sbin/kexec 0755 0 0"
+	echo "dir /lib 0755 0 0"
+	echo "dir /lib/arm-linux-gnueabihf 0755 0 0"
+	echo "file /lib/ld-linux-armhf.so.3 $root/lib/ld-linux-armhf.so.3 0755 0 0"
+	needed_libs "$root/sbin/kexec" | while read -r lib path; do
+		echo "file /lib/arm-linux-gnueabihf/$lib $path 0755 0 0"
+	done
+	# The test kernel, for the kexec chain to start again.
+	if [ -f "$BUILD/test/arch/arm/boot/zImage" ]; then
+		echo "dir /harness/kernels 0755 0 0"
+		echo "file /harness/kernels/test.zImage $BUILD/test/arch/arm/boot/zImage 0644 0 0"
+	fi
 	if [ -d "$BUILD/guest-bin" ]; then
 		find "$BUILD/guest-bin" -type f | sort | while read -r f; do
 			echo "file /harness/bin/$(basename "$f") $f 0755 0 0"

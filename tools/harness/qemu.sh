@@ -10,13 +10,15 @@
 #   --initrd FILE      initramfs for -initrd
 #   --append STR       kernel command line (console= is added)
 #   --bios FILE        firmware for -bios instead of -kernel
+#   --uefi VARS        Debian's EDK2 (AAVMF32) in pflash, its variable store
+#                      a fresh copy at VARS; no network (no PXE wait)
 #   --disk FILE        a raw virtio disk
 #   --timeout S        hard limit in seconds (default 60)
 # Exit: 0 when the guest reached "HARNESS: end", 2 on timeout, 1 otherwise.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mode=hyp cpus=2 cpu=cortex-a15 kernel= initrd= append= bios= disk= timeout=60
+mode=hyp cpus=2 cpu=cortex-a15 kernel= initrd= append= bios= uefi= disk= timeout=60
 while [ $# -gt 1 ]; do
 	case $1 in
 	--mode) mode=$2 ;;
@@ -26,6 +28,7 @@ while [ $# -gt 1 ]; do
 	--initrd) initrd=$2 ;;
 	--append) append=$2 ;;
 	--bios) bios=$2 ;;
+	--uefi) uefi=$2 ;;
 	--disk) disk=$2 ;;
 	--timeout) timeout=$2 ;;
 	*) die "qemu.sh: unknown option $1" ;;
@@ -43,7 +46,12 @@ esac
 
 args=(-M "$machine" -cpu "$cpu" -smp "$cpus" -m 256 -display none -monitor none
       -no-reboot -serial "file:$log")
-if [ -n "$bios" ]; then
+if [ -n "$uefi" ]; then
+	cp /usr/share/AAVMF/AAVMF32_VARS.fd "$uefi"
+	args+=(-nic none
+	       -drive "if=pflash,format=raw,file=/usr/share/AAVMF/AAVMF32_CODE.fd,readonly=on"
+	       -drive "if=pflash,format=raw,file=$uefi")
+elif [ -n "$bios" ]; then
 	args+=(-bios "$bios")
 else
 	# panic=-1 with -no-reboot: a guest that panics ends QEMU at once.

@@ -3,8 +3,10 @@
 # Boots one named scenario and judges it.
 #
 # usage: scenario.sh NAME KERNEL(patched|base) GUEST-SCENARIO [options]
-#   options: qemu.sh's, and --via kernel|uboot, --config NAME (build/NAME),
-#   --cmdline WORD (added to the kernel command line; may repeat)
+#   options: qemu.sh's, and --via kernel|uboot|uefi, --config NAME (build/NAME),
+#   --cmdline WORD (added to the kernel command line; may repeat),
+#   --image zImage|Image (Image: the uncompressed kernel, straight into
+#   head.S, wrapped as a uImage that QEMU loads at RAM + 0x8000)
 # Writes build/logs/boot/[base-]NAME.log and build/results/[base-]NAME.ktap:
 # the guest's results as a KTAP subtest, then "RESULT p f s verdict reason"
 # and "TIME seconds".
@@ -19,7 +21,7 @@ log=$BUILD/logs/boot/$prefix$name.log
 res=$BUILD/results/$prefix$name.ktap
 mkdir -p "$(dirname "$res")"
 
-expect= cpus=2 via=kernel config=test extra= opts=()
+expect= cpus=2 via=kernel config=test image=zImage extra= opts=()
 while [ $# -gt 1 ]; do
 	case $1 in
 	--mode) expect=$2; shift 2; continue ;;
@@ -27,6 +29,7 @@ while [ $# -gt 1 ]; do
 	--via) via=$2; shift 2; continue ;;
 	--config) config=$2; shift 2; continue ;;
 	--cmdline) extra+=" $2"; shift 2; continue ;;
+	--image) image=$2; shift 2; continue ;;
 	esac
 	opts+=("$1" "$2")
 	shift 2
@@ -38,6 +41,14 @@ else
 fi
 
 "$HARNESS/initramfs.sh" >/dev/null
+if [ "$image" = Image ]; then
+	raw=${img%/zImage}/Image
+	img=$raw.uimg
+	if [ ! -f "$img" ] || [ "$raw" -nt "$img" ]; then
+		mkimage -A arm -O linux -T kernel -C none -a 0x40008000 -e 0x40008000 \
+			-n "Linux Image" -d "$raw" "$img" >/dev/null
+	fi
+fi
 cmdline="harness.scenario=$guest harness.expect=$expect harness.cpus=$cpus harness.kernel=$kernel"
 cmdline+=" harness.config=$config$extra"
 boot=(--kernel "$img" --initrd "$BUILD/initramfs.cpio" --append "$cmdline")
@@ -50,7 +61,14 @@ uboot)
 	"$HARNESS/uboot-disk.sh" "$img" "$BUILD/initramfs.cpio" "console=ttyAMA0 panic=-1 $cmdline" "$disk"
 	boot=(--bios /usr/lib/u-boot/qemu_arm/u-boot.bin --disk "$disk")
 	;;
-*) die "scenario.sh: --via must be kernel or uboot" ;;
+uefi)
+	# Debian's EDK2: the kernel's EFI stub from an EFI system partition.
+	disk=$BUILD/disks/$prefix$name.img
+	mkdir -p "$(dirname "$disk")"
+	"$HARNESS/uefi-disk.sh" "$img" "$BUILD/initramfs.cpio" "console=ttyAMA0 panic=-1 $cmdline" "$disk"
+	boot=(--uefi "$BUILD/disks/$prefix$name.vars" --disk "$disk")
+	;;
+*) die "scenario.sh: --via must be kernel, uboot or uefi" ;;
 esac
 
 t0=$(date +%s.%N)

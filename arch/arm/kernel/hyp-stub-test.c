@@ -16,6 +16,7 @@
 
 #include <kunit/test.h>
 #include <linux/cpu.h>
+#include <linux/cpumask.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -335,6 +336,63 @@ static void hyp_stub_install_reset_repeated(struct kunit *test)
 	run_cycles(test, false, CYCLE_REPEATS);
 }
 
+static long install_on_cpu(void *data)
+{
+	return hyp_set_vectors(((struct testvisor *)data)->phys);
+}
+
+static long reset_on_cpu(void *data)
+{
+	return hyp_reset_vectors();
+}
+
+/*
+ * A CPU taken offline with a hypervisor installed comes back through
+ * head.S with the stub (Documentation/arm/hyp-abi.rst), and takes an
+ * install again.
+ */
+static void hyp_stub_hotplug_brings_back_stub(struct kunit *test)
+{
+	struct cycle_args a = { .repeats = 1 };
+	struct discover_args d;
+	struct testvisor tv;
+	unsigned int cpu;
+	long ret;
+
+	skip_unless_stub_usable(test);
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU))
+		kunit_skip(test, "no CPU hotplug");
+	cpu = cpumask_last(cpu_online_mask);
+	if (cpu == 0)
+		kunit_skip(test, "no secondary CPU online");
+	if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
+		kunit_skip(test, "CPU%u did not enter in HYP mode", cpu);
+
+	KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
+	ret = work_on_cpu(cpu, install_on_cpu, &tv);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret) {
+		ret = remove_cpu(cpu);
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "offlining CPU%u", cpu);
+		if (ret)	/* still installed: hand back before freeing */
+			work_on_cpu(cpu, reset_on_cpu, NULL);
+		else
+			KUNIT_EXPECT_EQ_MSG(test, add_cpu(cpu), 0, "onlining CPU%u", cpu);
+	}
+
+	smp_call_function_single(cpu, discover_on_cpu, &d, 1);
+	KUNIT_EXPECT_EQ_MSG(test, d.ret, 0, "CPU%u: the stub answers again", cpu);
+	KUNIT_EXPECT_EQ(test, d.info.version, HVC_STUB_ABI_VERSION);
+	KUNIT_EXPECT_EQ(test, hyp_cpu_boot_mode(cpu), HYP_MODE);
+
+	a.tv = &tv;
+	work_on_cpu(cpu, cycle_on_cpu, &a);
+	KUNIT_EXPECT_TRUE_MSG(test, !a.report.step,
+			      "CPU%u after hotplug: %s: got 0x%lx, want 0x%lx", cpu,
+			      a.report.step, a.report.got, a.report.want);
+	testvisor_destroy(&tv);
+}
+
 /* Locked from the command line: SET refused, RESET and DISCOVER fine. */
 static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
 {
@@ -519,6 +577,7 @@ static struct kunit_case hyp_stub_cases[] = {
 	KUNIT_CASE(hyp_stub_testvisor_cycle_every_cpu),
 	KUNIT_CASE(hyp_stub_testvisor_raw_jailhouse_install),
 	KUNIT_CASE(hyp_stub_install_reset_repeated),
+	KUNIT_CASE(hyp_stub_hotplug_brings_back_stub),
 	KUNIT_CASE(hyp_stub_lock_refuses_set_vectors),
 	KUNIT_CASE(hyp_stub_svc_boot_api_returns_enodev),
 	KUNIT_CASE(hyp_stub_fuzz_every_cpu),

@@ -6,9 +6,10 @@ _ktap_n=0
 _ktap_fail=0
 : >"$_ktap_body"
 
+# KTAP_PREFIX, if set, goes in front of every case name.
 _ktap_line() {
 	_ktap_n=$((_ktap_n + 1))
-	echo "$1 $_ktap_n $2" >>"$_ktap_body"
+	echo "$1 $_ktap_n ${KTAP_PREFIX:-}$2" >>"$_ktap_body"
 }
 
 # ktap_result NAME CMD...: runs CMD; "ok" if it succeeds.
@@ -48,10 +49,15 @@ ktap_import() {
 	done <"$1"
 }
 
-ktap_done() {
+# ktap_print: the document so far, version and plan first.
+ktap_print() {
 	echo "KTAP version 1"
 	echo "1..$_ktap_n"
 	cat "$_ktap_body"
+}
+
+ktap_done() {
+	ktap_print
 	[ "$_ktap_fail" = 0 ]
 	exit $?
 }
