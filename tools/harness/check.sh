@@ -53,6 +53,8 @@ TESTS+=(
 	"late_cpus_hyp_4cpu|patched|late --mode hyp --cpus 4 --cmdline maxcpus=1"
 	"late_cpus_svc_4cpu|patched|late --mode svc --cpus 4 --cmdline maxcpus=1"
 	"hotplug_500_cycles_hyp_4cpu|patched|hotplug --mode hyp --cpus 4 --cmdline harness.cycles=500 --timeout 400"
+	"hibernate_resume_hyp_2cpu|patched|hibernate --mode hyp --cpus 2 --hibernate 1 --timeout 120"
+	"hibernate_resume_svc_2cpu|patched|hibernate --mode svc --cpus 2 --hibernate 1 --timeout 120"
 	"kexec_chain_5_hyp|boot|kexec --mode hyp --cpus 2 --cmdline harness.gens=5 --timeout 120"
 	"kexec_chain_5_svc|boot|kexec --mode svc --cpus 2 --cmdline harness.gens=5 --timeout 120"
 )

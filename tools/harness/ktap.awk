@@ -7,6 +7,7 @@
 # all documents) and, last, a line
 #   RESULT <passed> <failed> <skipped> <verdict> <reason>
 # verdict is ok or fail; a missing plan or a short count is a failure.
+# "HARNESS-HOST: ok|not ok NAME" lines are cases the host added.
 function close_doc() {
 	if (!inside) return
 	if (!version && reason == "") reason = "no KTAP version line"
@@ -17,6 +18,13 @@ function close_doc() {
 /^HARNESS: begin/ { close_doc(); inside = 1; docs++; version = plan = n = 0; next }
 /^HARNESS: next/ { close_doc(); next }
 /^HARNESS: end/ { close_doc(); ended = 1; next }
+# A case the host judged from the logs themselves.
+/^HARNESS-HOST: (not )?ok / {
+	all++
+	if ($2 == "ok") { passed++; out[++lines] = "    ok " all " " $3 }
+	else { failed++; out[++lines] = "    not ok " all " " $4 }
+	next
+}
 !inside { next }
 { sub(/\r$/, "") }
 /^KTAP version / { version = 1; next }

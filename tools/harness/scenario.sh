@@ -6,7 +6,8 @@
 #   options: qemu.sh's, and --via kernel|uboot|uefi, --config NAME (build/NAME),
 #   --cmdline WORD (added to the kernel command line; may repeat),
 #   --image zImage|Image (Image: the uncompressed kernel, straight into
-#   head.S, wrapped as a uImage that QEMU loads at RAM + 0x8000)
+#   head.S, wrapped as a uImage that QEMU loads at RAM + 0x8000),
+#   --hibernate 1 (two runs on one swap disk: the second resumes the image)
 # Writes build/logs/boot/[base-]NAME.log and build/results/[base-]NAME.ktap:
 # the guest's results as a KTAP subtest, then "RESULT p f s verdict reason"
 # and "TIME seconds".
@@ -21,7 +22,7 @@ log=$BUILD/logs/boot/$prefix$name.log
 res=$BUILD/results/$prefix$name.ktap
 mkdir -p "$(dirname "$res")"
 
-expect= cpus=2 via=kernel config=test image=zImage extra= opts=()
+expect= cpus=2 via=kernel config=test image=zImage extra= hibernate=0 opts=()
 while [ $# -gt 1 ]; do
 	case $1 in
 	--mode) expect=$2; shift 2; continue ;;
@@ -30,6 +31,7 @@ while [ $# -gt 1 ]; do
 	--config) config=$2; shift 2; continue ;;
 	--cmdline) extra+=" $2"; shift 2; continue ;;
 	--image) image=$2; shift 2; continue ;;
+	--hibernate) hibernate=$2; shift 2; continue ;;
 	esac
 	opts+=("$1" "$2")
 	shift 2
@@ -73,7 +75,33 @@ esac
 
 t0=$(date +%s.%N)
 rc=0
-"$HARNESS/qemu.sh" "${boot[@]}" --mode "$expect" --cpus "$cpus" "${opts[@]}" "$log" || rc=$?
+if [ "$hibernate" = 1 ]; then
+	# Run 1 hibernates to the disk and powers off; run 2 restores.
+	swap=$BUILD/disks/$prefix$name.swap
+	mkdir -p "$(dirname "$swap")"
+	rm -f "$swap"
+	truncate -s 128M "$swap"
+	"$HARNESS/qemu.sh" "${boot[@]}" --disk "$swap" --mode "$expect" --cpus "$cpus" \
+		"${opts[@]}" "$log.1" || rc=$?
+	if [ "$rc" != 2 ]; then
+		rc=0
+		"$HARNESS/qemu.sh" --kernel "$img" --initrd "$BUILD/initramfs.cpio" \
+			--append "$cmdline resume=/dev/vda harness.run=2" --disk "$swap" \
+			--mode "$expect" --cpus "$cpus" "${opts[@]}" "$log.2" || rc=$?
+	fi
+	cat "$log.1" "$log.2" >"$log" 2>/dev/null || true
+	# Run 1 wrote the image and powered off; run 2 loaded it, and only
+	# then did the guest's script carry on.
+	if sed -n '/^HARNESS: next/,$p' "$log.1" | grep -q 'reboot: Power down' &&
+	   ! grep -q '^HARNESS: begin resumed' "$log.1" &&
+	   sed -n '/PM: Image loading done/,$p' "$log.2" 2>/dev/null | grep -q '^HARNESS: begin resumed'; then
+		echo "HARNESS-HOST: ok image_written_then_restored" >>"$log"
+	else
+		echo "HARNESS-HOST: not ok image_written_then_restored" >>"$log"
+	fi
+else
+	"$HARNESS/qemu.sh" "${boot[@]}" --mode "$expect" --cpus "$cpus" "${opts[@]}" "$log" || rc=$?
+fi
 t1=$(date +%s.%N)
 {
 	awk -f "$HARNESS/ktap.awk" "$log"
