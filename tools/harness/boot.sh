@@ -3,6 +3,7 @@
 # make boot: the patched kernel, entered in HYP on 2 CPUs under QEMU virt,
 # and a short report of what it says about the mode each CPU started in.
 set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 "$HARNESS/deps.sh"

@@ -8,6 +8,7 @@
 # The unpatched baseline runs the same boots beside it: reported in the
 # table, never counted. Exit status is non-zero on any failure.
 set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 T0=$(date +%s)
@@ -24,6 +25,7 @@ TESTS=(
 	"series_applies_on_pristine|host|$HARNESS/series.sh --check"
 	"series_checkpatch_strict|host|$HARNESS/lint.sh checkpatch"
 	"kernel_doc_clean|host|$HARNESS/lint.sh kernel-doc"
+	"harness_shellcheck_clean|host|$HARNESS/lint.sh shellcheck"
 	"w1_sparse_clean_test|host|$HARNESS/lint.sh objects lint"
 	"builds_thumb2|host|$HARNESS/lint.sh objects thumb2"
 	"builds_big_endian|host|$HARNESS/lint.sh objects be"

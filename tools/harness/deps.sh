@@ -4,11 +4,13 @@
 # Host packages go through apt-get; armhf user space is only downloaded and
 # unpacked under build/armhf/ (nothing armhf is installed system-wide).
 set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 HOST_PKGS=(linux-source-6.1 gcc-arm-linux-gnueabihf qemu-system-arm u-boot-qemu
 	   bc bison flex libssl-dev libelf-dev cpio ccache
-	   dosfstools mtools fdisk sparse python3 u-boot-tools qemu-efi-arm)
+	   dosfstools mtools fdisk sparse python3 u-boot-tools qemu-efi-arm
+	   shellcheck)
 # armhf user space for the initramfs (name -> unpacked under build/armhf/root).
 # kexec-tools is dynamically linked: its libraries come along (initramfs.sh
 # copies only what the binary needs).
@@ -80,4 +82,4 @@ if [ ! -d "$root" ]; then
 	mv "$root.tmp" "$root"
 fi
 
-stage_end
+stage_end ""

@@ -4,6 +4,7 @@
 # helpers and scenarios, and any test binaries under build/guest-bin/.
 # Same inputs, same bytes: fixed owners, modes, timestamps and order.
 set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 out=$BUILD/initramfs.cpio
@@ -69,7 +70,9 @@ fi
 	# only loads into the kernel it was built with.
 	for d in "$BUILD"/*/; do
 		cfg=$(basename "$d")
-		[ -f "$d/.config" ] && [ -f "$d/Module.symvers" ] || continue
+		if [ ! -f "$d/.config" ] || [ ! -f "$d/Module.symvers" ]; then
+			continue
+		fi
 		mods=$(find "$d" -name '*.ko' | sort)
 		[ -n "$mods" ] || continue
 		echo "dir /harness/modules/$cfg 0755 0 0"

@@ -9,6 +9,7 @@
 #   lines for the same symbols, and a line "-CONFIG_X" drops test's line.
 #   series.config (symbols the series adds) is merged unless BASE=1.
 set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 cfg=${1:?usage: kernel.sh CONFIG [targets]}
@@ -56,7 +57,7 @@ base_frag() {
 		grep -v '^-' "$vf" || true
 	fi
 } >"$frag.new"
-cmp -s "$frag.new" "$frag" && rm "$frag.new" || mv "$frag.new" "$frag"
+if cmp -s "$frag.new" "$frag"; then rm "$frag.new"; else mv "$frag.new" "$frag"; fi
 jobs=$(($(nproc) + 1))
 makeargs=(-C "$src" O="$out" ARCH=arm CROSS_COMPILE="$CROSS"
 	  CC="ccache ${CROSS}gcc" -j"$jobs")

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # SPDX-License-Identifier: GPL-2.0
 # Shared helpers for the harness scripts: paths, stage lines, logging.
 # Sourced, never run. Every script that sources it runs with set -euo pipefail.

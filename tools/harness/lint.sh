@@ -7,7 +7,9 @@
 #                             decompressor's stub; W=1 and sparse (C=2) on
 #                             our files report nothing
 #   lint.sh zimage CONFIG     config CONFIG builds a whole zImage and its modules
+#   lint.sh shellcheck        the harness scripts are shellcheck clean
 set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 OUR_C=(arch/arm/kernel/hyp.c)
@@ -16,14 +18,16 @@ OUR_OBJS=(arch/arm/kernel/hyp.o arch/arm/kernel/hyp-stub.o arch/arm/boot/compres
 case ${1:-} in
 checkpatch)
 	"$HARNESS/series.sh" >/dev/null
-	out=$(cd "$SRC" && perl scripts/checkpatch.pl --strict --no-tree --terse \
+	cd "$SRC"
+	out=$(perl scripts/checkpatch.pl --strict --no-tree --terse \
 		"$BUILD"/series/0*.patch 2>&1 | grep -v '^$' || true)
 	echo "$out"
 	[ -z "$out" ]
 	;;
 kernel-doc)
 	"$HARNESS/tree.sh" >/dev/null
-	out=$(cd "$SRC" && perl scripts/kernel-doc -none "${OUR_C[@]}" 2>&1)
+	cd "$SRC"
+	out=$(perl scripts/kernel-doc -none "${OUR_C[@]}" 2>&1)
 	echo "$out"
 	[ -z "$out" ]
 	;;
@@ -44,10 +48,14 @@ objects)
 		exit 1
 	fi
 	;;
+shellcheck)
+	cd "$TOP"
+	shellcheck -x tools/harness/*.sh .ci/run
+	;;
 zimage)
 	"$HARNESS/kernel.sh" "${2:?config}" zImage modules
 	;;
 *)
-	die "usage: lint.sh checkpatch|kernel-doc|objects CONFIG|zimage CONFIG"
+	die "usage: lint.sh checkpatch|kernel-doc|shellcheck|objects CONFIG|zimage CONFIG"
 	;;
 esac

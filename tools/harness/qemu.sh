@@ -16,9 +16,10 @@
 #   --timeout S        hard limit in seconds (default 60)
 # Exit: 0 when the guest reached "HARNESS: end", 2 on timeout, 1 otherwise.
 set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-mode=hyp cpus=2 cpu=cortex-a15 kernel= initrd= append= bios= uefi= disk= timeout=60
+mode=hyp cpus=2 cpu=cortex-a15 kernel='' initrd='' append='' bios='' uefi='' disk='' timeout=60
 while [ $# -gt 1 ]; do
 	case $1 in
 	--mode) mode=$2 ;;
@@ -58,8 +59,9 @@ else
 	args+=(-kernel "$kernel" -append "console=ttyAMA0 panic=-1 $append")
 	[ -n "$initrd" ] && args+=(-initrd "$initrd")
 fi
-[ -n "$disk" ] && args+=(-drive "if=none,file=$disk,format=raw,id=hd0"
-			 -device virtio-blk-device,drive=hd0)
+if [ -n "$disk" ]; then
+	args+=(-drive "if=none,file=$disk,format=raw,id=hd0" -device "virtio-blk-device,drive=hd0")
+fi
 
 mkdir -p "$(dirname "$log")"
 : >"$log"

@@ -12,6 +12,7 @@
 # the guest's results as a KTAP subtest, then "RESULT p f s verdict reason"
 # and "TIME seconds".
 set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 name=$1 kernel=$2 guest=$3
@@ -22,7 +23,7 @@ log=$BUILD/logs/boot/$prefix$name.log
 res=$BUILD/results/$prefix$name.ktap
 mkdir -p "$(dirname "$res")"
 
-expect= cpus=2 via=kernel config=test image=zImage extra= hibernate=0 opts=()
+expect='' cpus=2 via=kernel config=test image=zImage extra='' hibernate=0 opts=()
 while [ $# -gt 1 ]; do
 	case $1 in
 	--mode) expect=$2; shift 2; continue ;;
@@ -60,14 +61,14 @@ uboot)
 	# Debian's U-Boot, distro boot from extlinux.conf on a virtio disk.
 	disk=$BUILD/disks/$prefix$name.img
 	mkdir -p "$(dirname "$disk")"
-	"$HARNESS/uboot-disk.sh" "$img" "$BUILD/initramfs.cpio" "console=ttyAMA0 panic=-1 $cmdline" "$disk"
+	"$HARNESS/disk.sh" uboot "$img" "$BUILD/initramfs.cpio" "console=ttyAMA0 panic=-1 $cmdline" "$disk"
 	boot=(--bios /usr/lib/u-boot/qemu_arm/u-boot.bin --disk "$disk")
 	;;
 uefi)
 	# Debian's EDK2: the kernel's EFI stub from an EFI system partition.
 	disk=$BUILD/disks/$prefix$name.img
 	mkdir -p "$(dirname "$disk")"
-	"$HARNESS/uefi-disk.sh" "$img" "$BUILD/initramfs.cpio" "console=ttyAMA0 panic=-1 $cmdline" "$disk"
+	"$HARNESS/disk.sh" uefi "$img" "$BUILD/initramfs.cpio" "console=ttyAMA0 panic=-1 $cmdline" "$disk"
 	boot=(--uefi "$BUILD/disks/$prefix$name.vars" --disk "$disk")
 	;;
 *) die "scenario.sh: --via must be kernel, uboot or uefi" ;;

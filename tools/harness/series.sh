@@ -5,6 +5,7 @@
 # files folded in) and, with --check, proves it applies with git am on a
 # pristine tree and yields exactly the tree that was built and tested.
 set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 check=0

@@ -13,6 +13,7 @@
 #
 # Nothing changed since the last run (same patches, owned files, map) = no-op.
 set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 OWNED_DIRS=(arch Documentation tools/testing/selftests)

@@ -25,9 +25,6 @@
 #include <asm/assembler.h>
 #include <asm/cache.h>
 #include <asm/virt.h>
-#ifndef ZIMAGE
-#include <asm-generic/export.h>
-#endif
 
 #define HSCTLR_EE	(1 << 25)	/* exceptions taken big-endian */
 #define HSCTLR_TE	(1 << 30)	/* exceptions taken in Thumb state */
@@ -53,7 +50,6 @@
 SYM_DATA_START(__boot_cpu_mode)
 	.long	0
 SYM_DATA_END(__boot_cpu_mode)
-EXPORT_SYMBOL_GPL(__boot_cpu_mode)
 
 /* Mode of each logical CPU at its last entry; 0 until it enters. */
 SYM_DATA_START(__hyp_cpu_mode)
@@ -281,7 +277,3 @@ SYM_CODE_START(__hyp_stub_vectors)
 	W(b)	.			@ 0x18: IRQ
 	W(b)	.			@ 0x1c: FIQ
 SYM_CODE_END(__hyp_stub_vectors)
-#ifndef ZIMAGE
-/* Where a hypervisor module points HVBAR back to, without kallsyms. */
-EXPORT_SYMBOL_GPL(__hyp_stub_vectors)
-#endif

@@ -76,6 +76,33 @@ int hyp_cpu_boot_mode(unsigned int cpu)
 }
 EXPORT_SYMBOL_GPL(hyp_cpu_boot_mode);
 
+/**
+ * is_hyp_mode_available() - whether every CPU entered the kernel in HYP mode
+ *
+ * Return: true if the boot CPU entered in HYP mode and no CPU has entered
+ * in another mode since.
+ */
+bool is_hyp_mode_available(void)
+{
+	sync_boot_mode();
+	return (__boot_cpu_mode & MODE_MASK) == HYP_MODE &&
+	       !(__boot_cpu_mode & BOOT_CPU_MODE_MISMATCH);
+}
+EXPORT_SYMBOL_GPL(is_hyp_mode_available);
+
+/**
+ * is_hyp_mode_mismatched() - whether CPUs entered the kernel in different modes
+ *
+ * Return: true once any CPU entered in another mode than the boot CPU;
+ * hyp_cpu_boot_mode() tells which.
+ */
+bool is_hyp_mode_mismatched(void)
+{
+	sync_boot_mode();
+	return !!(__boot_cpu_mode & BOOT_CPU_MODE_MISMATCH);
+}
+EXPORT_SYMBOL_GPL(is_hyp_mode_mismatched);
+
 static bool hyp_this_cpu_has_stub(void)
 {
 	return hyp_cpu_boot_mode(smp_processor_id()) == HYP_MODE;

@@ -60,11 +60,12 @@ struct hyp_stub_res {
 /*
  * Mode of the boot CPU at entry (CPSR mode bits), with
  * BOOT_CPU_MODE_MISMATCH set once any other CPU entered in another mode.
- * Written with the MMU off: read it after sync_boot_mode().
+ * Written with the MMU off: read it after sync_boot_mode(). Modules use
+ * is_hyp_mode_available() and is_hyp_mode_mismatched() instead.
  */
 extern int __boot_cpu_mode;
 
-/* The stub's vector table, where a hypervisor points HVBAR back to. */
+/* The stub's vector table; modules use hyp_stub_vectors_phys(). */
 extern char __hyp_stub_vectors[];
 
 static inline void sync_boot_mode(void)
@@ -73,6 +74,8 @@ static inline void sync_boot_mode(void)
 }
 
 void hyp_mode_check(void);
+bool is_hyp_mode_available(void);
+bool is_hyp_mode_mismatched(void);
 int hyp_cpu_boot_mode(unsigned int cpu);
 int hyp_set_vectors(phys_addr_t vectors);
 int hyp_reset_vectors(void);
@@ -90,6 +93,16 @@ int hyp_stub_lock(void);
 static inline void sync_boot_mode(void) { }
 
 static inline void hyp_mode_check(void) { }
+
+static inline bool is_hyp_mode_available(void)
+{
+	return false;
+}
+
+static inline bool is_hyp_mode_mismatched(void)
+{
+	return false;
+}
 
 static inline int hyp_cpu_boot_mode(unsigned int cpu)
 {
@@ -135,19 +148,6 @@ static inline int hyp_stub_lock(void)
 #endif /* CONFIG_ARM_VIRT_EXT */
 
 #ifndef ZIMAGE
-/* Every CPU entered the kernel in HYP mode. */
-static inline bool is_hyp_mode_available(void)
-{
-	return ((__boot_cpu_mode & MODE_MASK) == HYP_MODE &&
-		!(__boot_cpu_mode & BOOT_CPU_MODE_MISMATCH));
-}
-
-/* Some CPU entered the kernel in another mode than the boot CPU. */
-static inline bool is_hyp_mode_mismatched(void)
-{
-	return !!(__boot_cpu_mode & BOOT_CPU_MODE_MISMATCH);
-}
-
 /* 32-bit ARM never runs the kernel itself in HYP mode. */
 static inline bool is_kernel_in_hyp_mode(void)
 {
