@@ -42,6 +42,13 @@ objects)
 	for o in "${OUR_OBJS[@]}"; do
 		[ -f "$BUILD/$cfg/$o" ] && objs+=("$o")
 	done
+	if ! grep -q '^CONFIG_ARM_VIRT_EXT=y' "$BUILD/$cfg/.config"; then
+		# Without the stub none of our code may be built.
+		echo "ARM_VIRT_EXT=n: built of ours: ${objs[*]:-nothing}"
+		[ ${#objs[@]} -eq 0 ]
+		exit
+	fi
+	[ ${#objs[@]} -gt 0 ] || die "config $cfg built none of our objects"
 	# Rebuild our objects alone with W=1, and run sparse over them (C=2).
 	rm -f "${objs[@]/#/$BUILD/$cfg/}"
 	"$HARNESS/kernel.sh" "$cfg" W=1 C=2 "${objs[@]}"
