@@ -314,6 +314,9 @@ static void hyp_stub_misaligned_set_vectors_refused(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, hvc(HVC_SET_VECTORS, stub + off, NULL),
 				    HVC_STUB_ERR, "offset %lu", off);
 	}
+	/* With LPAE a physical address can be wider than HVBAR. */
+	if (IS_ENABLED(CONFIG_PHYS_ADDR_T_64BIT))
+		KUNIT_EXPECT_EQ(test, hyp_set_vectors(stub + (1ULL << 32)), -EINVAL);
 	/* Still the stub: it answers the stub's own call. */
 	KUNIT_EXPECT_EQ(test, hyp_stub_discover(&info), 0);
 	KUNIT_EXPECT_EQ(test, info.version, HVC_STUB_ABI_VERSION);

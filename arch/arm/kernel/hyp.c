@@ -340,7 +340,6 @@ void __init hyp_mode_check(void)
 {
 	unsigned int cpu;
 
-	sync_boot_mode();
 	if (is_hyp_mode_available()) {
 		pr_info("All CPU(s) started in HYP mode.\n");
 		pr_info("Virtualization extensions available.\n");
