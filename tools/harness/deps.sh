@@ -10,7 +10,7 @@ set -euo pipefail
 HOST_PKGS=(linux-source-6.1 gcc-arm-linux-gnueabihf qemu-system-arm u-boot-qemu
 	   bc bison flex libssl-dev libelf-dev cpio ccache
 	   dosfstools mtools fdisk sparse python3 u-boot-tools qemu-efi-arm
-	   shellcheck)
+	   shellcheck device-tree-compiler)
 # armhf user space for the initramfs (name -> unpacked under build/armhf/root).
 # kexec-tools is dynamically linked: its libraries come along (initramfs.sh
 # copies only what the binary needs).

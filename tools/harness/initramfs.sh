@@ -92,11 +92,16 @@ fi
 	needed_libs "$root/sbin/kexec" | while read -r lib path; do
 		echo "file /lib/arm-linux-gnueabihf/$lib $path 0755 0 0"
 	done
-	# The test kernel, for the kexec chain to start again.
-	if [ -f "$BUILD/test/arch/arm/boot/zImage" ]; then
-		echo "dir /harness/kernels 0755 0 0"
-		echo "file /harness/kernels/test.zImage $BUILD/test/arch/arm/boot/zImage 0644 0 0"
-	fi
+	# The test kernels, patched and baseline, for the kexec chain to start
+	# again in the kernel it runs: /harness/kernels/KERNEL/CONFIG.zImage.
+	echo "dir /harness/kernels 0755 0 0"
+	for k in patched base; do
+		d=$BUILD/test
+		[ $k = patched ] || d=$BUILD/base/test
+		[ -f "$d/arch/arm/boot/zImage" ] || continue
+		echo "dir /harness/kernels/$k 0755 0 0"
+		echo "file /harness/kernels/$k/test.zImage $d/arch/arm/boot/zImage 0644 0 0"
+	done
 	if [ -d "$BUILD/guest-bin" ]; then
 		find "$BUILD/guest-bin" -type f | sort | while read -r f; do
 			echo "file /harness/bin/$(basename "$f") $f 0755 0 0"

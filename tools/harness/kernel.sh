@@ -60,7 +60,7 @@ base_frag() {
 if cmp -s "$frag.new" "$frag"; then rm "$frag.new"; else mv "$frag.new" "$frag"; fi
 jobs=$(($(nproc) + 1))
 makeargs=(-C "$src" O="$out" ARCH=arm CROSS_COMPILE="$CROSS"
-	  CC="ccache ${CROSS}gcc" -j"$jobs")
+	  CC="ccache ${CROSS}gcc" HOSTCC="ccache gcc" -j"$jobs")
 
 stage_begin "$label"
 

@@ -3,9 +3,9 @@
 # Host-side checks of the series, one per call (each is one KTAP test):
 #   lint.sh checkpatch        checkpatch.pl --strict on build/series: silent
 #   lint.sh kernel-doc        kernel-doc on our C files: no warnings
-#   lint.sh objects CONFIG    config CONFIG builds arch/arm/kernel/ and
-#                             arch/arm/mm/; W=1 and sparse (C=2) on our
-#                             files report nothing
+#   lint.sh objects CONFIG    config CONFIG builds arch/arm/kernel/ (our
+#                             code and the files the series patches there);
+#                             W=1 and sparse (C=2) on our files report nothing
 #   lint.sh zimage CONFIG     config CONFIG builds a whole zImage and its modules
 #   lint.sh shellcheck        the harness scripts are shellcheck clean
 set -euo pipefail
@@ -37,7 +37,7 @@ kernel-doc)
 objects)
 	cfg=${2:?config}
 	"$HARNESS/kernel.sh" "$cfg" prepare
-	"$HARNESS/kernel.sh" "$cfg" arch/arm/kernel/ arch/arm/mm/
+	"$HARNESS/kernel.sh" "$cfg" arch/arm/kernel/
 	objs=()
 	for o in "${OUR_OBJS[@]}"; do
 		[ -f "$BUILD/$cfg/$o" ] && objs+=("$o")

@@ -13,6 +13,9 @@
 #   --uefi VARS        Debian's EDK2 (AAVMF32) in pflash, its variable store
 #                      a fresh copy at VARS; no network (no PXE wait)
 #   --disk FILE        a raw virtio disk
+#   --fw FILE          our test firmware (tools/harness/fw) for -bios, on a
+#                      secure=on machine with semihosting for its power-off
+#   --load SPEC        a QEMU generic loader (-device loader,SPEC); may repeat
 #   --timeout S        hard limit in seconds (default 60)
 # Exit: 0 when the guest reached "HARNESS: end", 2 on timeout, 1 otherwise.
 set -euo pipefail
@@ -20,8 +23,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 mode=hyp cpus=2 cpu=cortex-a15 kernel='' initrd='' append='' bios='' uefi='' disk='' timeout=60
+fw='' loads=()
 while [ $# -gt 1 ]; do
 	case $1 in
+	--fw) fw=$2 ;;
+	--load) loads+=(-device "loader,$2") ;;
 	--mode) mode=$2 ;;
 	--cpus) cpus=$2 ;;
 	--cpu) cpu=$2 ;;
@@ -44,14 +50,17 @@ hyp) machine=virt,virtualization=on ;;
 svc) ;;
 *) die "qemu.sh: --mode must be hyp or svc" ;;
 esac
+# Our firmware starts in Secure SVC and decides each CPU's mode itself.
+[ -z "$fw" ] || machine=virt,secure=on,virtualization=on
 
-args=(-M "$machine" -cpu "$cpu" -smp "$cpus" -m 256 -display none -monitor none
-      -no-reboot -serial "file:$log")
+args=(-M "$machine" -cpu "$cpu" -smp "$cpus" -m 256 -display none -monitor none -no-reboot)
 if [ -n "$uefi" ]; then
 	cp /usr/share/AAVMF/AAVMF32_VARS.fd "$uefi"
 	args+=(-nic none
 	       -drive "if=pflash,format=raw,file=/usr/share/AAVMF/AAVMF32_CODE.fd,readonly=on"
 	       -drive "if=pflash,format=raw,file=$uefi")
+elif [ -n "$fw" ]; then
+	args+=(-bios "$fw" -semihosting-config "enable=on,target=native" "${loads[@]}")
 elif [ -n "$bios" ]; then
 	args+=(-bios "$bios")
 else
@@ -63,11 +72,36 @@ if [ -n "$disk" ]; then
 	args+=(-drive "if=none,file=$disk,format=raw,id=hd0" -device "virtio-blk-device,drive=hd0")
 fi
 
+# keys_for_uefi: the serial input of a UEFI boot. EDK2's shell counts 5 s
+# down before it runs startup.nsh; any key but ESC starts it at once.
+keys_for_uefi() {
+	local i
+	for i in $(seq 1 $((timeout * 10))); do
+		if grep -aq 'startup\.nsh.*any other key' "$log"; then
+			printf '\r'
+			break
+		fi
+		sleep 0.1
+	done
+	# Hold the line open until QEMU is done (the caller ends us then).
+	sleep "$timeout"
+}
+
 mkdir -p "$(dirname "$log")"
 : >"$log"
 [ "$V" = 1 ] && echo "   qemu-system-arm ${args[*]}"
 rc=0
-timeout --kill-after=5 "$timeout" qemu-system-arm "${args[@]}" </dev/null >"$log.qemu" 2>&1 || rc=$?
+if [ -n "$uefi" ]; then
+	exec {keys}< <(keys_for_uefi)
+	feeder=$!
+	timeout --kill-after=5 "$timeout" qemu-system-arm "${args[@]}" -serial stdio \
+		<&"$keys" >"$log" 2>"$log.qemu" || rc=$?
+	kill "$feeder" 2>/dev/null || true
+	exec {keys}<&-
+else
+	timeout --kill-after=5 "$timeout" qemu-system-arm "${args[@]}" -serial "file:$log" \
+		</dev/null >"$log.qemu" 2>&1 || rc=$?
+fi
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "HARNESS-HOST: timeout after $timeout s" >>"$log"
 	exit 2

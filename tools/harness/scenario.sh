@@ -3,11 +3,13 @@
 # Boots one named scenario and judges it.
 #
 # usage: scenario.sh NAME KERNEL(patched|base) GUEST-SCENARIO [options]
-#   options: qemu.sh's, and --via kernel|uboot|uefi, --config NAME (build/NAME),
+#   options: qemu.sh's, and --via kernel|uboot|uefi|fw, --config NAME (build/NAME),
 #   --cmdline WORD (added to the kernel command line; may repeat),
 #   --image zImage|Image (Image: the uncompressed kernel, straight into
 #   head.S, wrapped as a uImage that QEMU loads at RAM + 0x8000),
-#   --hibernate 1 (two runs on one swap disk: the second resumes the image)
+#   --hibernate 1 (two runs on one swap disk: the second resumes the image),
+#   --svc-cpus MASK (--via fw: the CPUs our firmware enters in SVC; the
+#   others enter in HYP; the guest is told as harness.svc_cpus)
 # Writes build/logs/boot/[base-]NAME.log and build/results/[base-]NAME.ktap:
 # the guest's results as a KTAP subtest, then "RESULT p f s verdict reason"
 # and "TIME seconds".
@@ -23,7 +25,7 @@ log=$BUILD/logs/boot/$prefix$name.log
 res=$BUILD/results/$prefix$name.ktap
 mkdir -p "$(dirname "$res")"
 
-expect='' cpus=2 via=kernel config=test image=zImage extra='' hibernate=0 opts=()
+expect='' cpus=2 via=kernel config=test image=zImage extra='' hibernate=0 svc_cpus=0 opts=()
 while [ $# -gt 1 ]; do
 	case $1 in
 	--mode) expect=$2; shift 2; continue ;;
@@ -33,6 +35,8 @@ while [ $# -gt 1 ]; do
 	--cmdline) extra+=" $2"; shift 2; continue ;;
 	--image) image=$2; shift 2; continue ;;
 	--hibernate) hibernate=$2; shift 2; continue ;;
+	--svc-cpus) svc_cpus=$2; shift 2; continue ;;
+	--cpu) model=$2 ;;
 	esac
 	opts+=("$1" "$2")
 	shift 2
@@ -43,17 +47,20 @@ else
 	img=$BUILD/$config/arch/arm/boot/zImage
 fi
 
-"$HARNESS/initramfs.sh" >/dev/null
+# check.sh packs the initramfs once for all its boots (INITRAMFS_READY=1).
+[ "${INITRAMFS_READY:-0}" = 1 ] || "$HARNESS/initramfs.sh" >/dev/null
 if [ "$image" = Image ]; then
 	raw=${img%/zImage}/Image
 	img=$raw.uimg
 	if [ ! -f "$img" ] || [ "$raw" -nt "$img" ]; then
+		# Boots run two at a time: the file appears whole or not at all.
 		mkimage -A arm -O linux -T kernel -C none -a 0x40008000 -e 0x40008000 \
-			-n "Linux Image" -d "$raw" "$img" >/dev/null
+			-n "Linux Image" -d "$raw" "$img.$$" >/dev/null
+		mv -f "$img.$$" "$img"
 	fi
 fi
 cmdline="harness.scenario=$guest harness.expect=$expect harness.cpus=$cpus harness.kernel=$kernel"
-cmdline+=" harness.config=$config$extra"
+cmdline+=" harness.config=$config harness.svc_cpus=$svc_cpus$extra"
 boot=(--kernel "$img" --initrd "$BUILD/initramfs.cpio" --append "$cmdline")
 case $via in
 kernel) ;;
@@ -71,9 +78,24 @@ uefi)
 	"$HARNESS/disk.sh" uefi "$img" "$BUILD/initramfs.cpio" "console=ttyAMA0 panic=-1 $cmdline" "$disk"
 	boot=(--uefi "$BUILD/disks/$prefix$name.vars" --disk "$disk")
 	;;
-*) die "scenario.sh: --via must be kernel, uboot or uefi" ;;
+fw)
+	# Our firmware: Secure SVC at reset, each CPU handed to the kernel in
+	# HYP or in SVC as --svc-cpus says, PSCI from its Monitor mode.
+	dtb=$BUILD/disks/$prefix$name.dtb
+	mkdir -p "$(dirname "$dtb")"
+	"$HARNESS/fw.sh" dtb "$cpus" "${model:-cortex-a15}" "$BUILD/initramfs.cpio" \
+		"console=ttyAMA0 panic=-1 $cmdline" "$dtb"
+	boot=(--fw "$BUILD/fw/fw.bin")
+	while read -r opt spec; do
+		boot+=("$opt" "$spec")
+	done < <("$HARNESS/fw.sh" loads "$img" "$BUILD/initramfs.cpio" "$dtb" "$svc_cpus")
+	;;
+*) die "scenario.sh: --via must be kernel, uboot, uefi or fw" ;;
 esac
 
+# QEMU's entry mode; through our firmware, the firmware picks each CPU's.
+qmode=$expect
+[ "$via" = fw ] && qmode=hyp
 t0=$(date +%s.%N)
 rc=0
 if [ "$hibernate" = 1 ]; then
@@ -82,13 +104,13 @@ if [ "$hibernate" = 1 ]; then
 	mkdir -p "$(dirname "$swap")"
 	rm -f "$swap"
 	truncate -s 128M "$swap"
-	"$HARNESS/qemu.sh" "${boot[@]}" --disk "$swap" --mode "$expect" --cpus "$cpus" \
+	"$HARNESS/qemu.sh" "${boot[@]}" --disk "$swap" --mode "$qmode" --cpus "$cpus" \
 		"${opts[@]}" "$log.1" || rc=$?
 	if [ "$rc" != 2 ]; then
 		rc=0
 		"$HARNESS/qemu.sh" --kernel "$img" --initrd "$BUILD/initramfs.cpio" \
 			--append "$cmdline resume=/dev/vda harness.run=2" --disk "$swap" \
-			--mode "$expect" --cpus "$cpus" "${opts[@]}" "$log.2" || rc=$?
+			--mode "$qmode" --cpus "$cpus" "${opts[@]}" "$log.2" || rc=$?
 	fi
 	cat "$log.1" "$log.2" >"$log" 2>/dev/null || true
 	# Run 1 wrote the image and powered off; run 2 loaded it, and only
@@ -101,11 +123,12 @@ if [ "$hibernate" = 1 ]; then
 		echo "HARNESS-HOST: not ok image_written_then_restored" >>"$log"
 	fi
 else
-	"$HARNESS/qemu.sh" "${boot[@]}" --mode "$expect" --cpus "$cpus" "${opts[@]}" "$log" || rc=$?
+	"$HARNESS/qemu.sh" "${boot[@]}" --mode "$qmode" --cpus "$cpus" "${opts[@]}" "$log" || rc=$?
 fi
 t1=$(date +%s.%N)
 {
 	awk -f "$HARNESS/ktap.awk" "$log"
 	[ "$rc" = 2 ] && echo "    # timeout: see $log"
 	printf 'TIME %.1f\n' "$(echo "$t1 - $t0" | bc)"
-} >"$res"
+} >"$res.tmp"
+mv -f "$res.tmp" "$res"

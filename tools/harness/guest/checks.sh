@@ -1,14 +1,36 @@
 # SPDX-License-Identifier: GPL-2.0
 # The boot checks every boot scenario makes (sourced after ktap.sh): the
-# kernel reports the mode the harness entered it in (harness.expect) on
-# every CPU it was given (harness.cpus); on the patched kernel the sysfs
-# record agrees. The unpatched baseline is judged by its log alone.
+# kernel reports the mode the harness entered it in (harness.expect, see
+# expected_mode) on every CPU it was given (harness.cpus); on the patched
+# kernel the sysfs record agrees. The unpatched baseline is judged by its
+# log alone.
 
 dmesg | sed 's/^\[[ 0-9.]*\] //' >/tmp/dmesg.msg
+
+# expected_mode N: the mode the harness entered CPU N in. harness.expect is
+# hyp, svc, or mixed: then harness.svc_cpus is the mask of the CPUs that
+# our firmware entered in SVC, the others in HYP.
+expected_mode() {
+	if [ "$H_expect" != mixed ]; then
+		echo "$H_expect"
+	elif [ $(((H_svc_cpus >> $1) & 1)) = 1 ]; then
+		echo svc
+	else
+		echo hyp
+	fi
+}
 
 # What upstream prints, verbatim.
 upstream_lines() {
 	case $H_expect in
+	mixed)
+		code=0x1a
+		[ "$(expected_mode 0)" = svc ] && code=0x13
+		grep -qxF "CPU: WARNING: CPU(s) started in wrong/inconsistent modes (primary CPU mode $code)" \
+			/tmp/dmesg.msg &&
+		grep -qxF 'CPU: This may indicate a broken bootloader or firmware.' /tmp/dmesg.msg &&
+		! grep -q 'All CPU(s) started in' /tmp/dmesg.msg
+		;;
 	hyp)
 		grep -qxF 'CPU: All CPU(s) started in HYP mode.' /tmp/dmesg.msg &&
 		grep -qxF 'CPU: Virtualization extensions available.' /tmp/dmesg.msg
@@ -34,13 +56,31 @@ no_mismatch_warning() {
 	! grep -q 'wrong/inconsistent modes' /tmp/dmesg.msg
 }
 
+# mismatched_cpus_named: one line for each CPU that disagrees with the boot
+# CPU (CPU0 here), none for the others.
+mismatched_cpus_named() {
+	rc=0
+	primary=$(expected_mode 0)
+	for n in $(seq 1 $((H_cpus - 1))); do
+		m=$(expected_mode "$n")
+		line="CPU: CPU$n started in $m mode, the boot CPU in $primary mode"
+		if [ "$m" != "$primary" ]; then
+			grep -qxF "$line" /tmp/dmesg.msg || { diag "missing: $line"; rc=1; }
+		elif grep -q "^CPU: CPU$n started in" /tmp/dmesg.msg; then
+			diag "CPU$n agrees with the boot CPU but is reported"
+			rc=1
+		fi
+	done
+	return $rc
+}
+
 cpus_sysfs() {
 	rc=0
 	for d in /sys/devices/system/cpu/cpu[0-9]*; do
 		[ "$(cat "$d/online" 2>/dev/null || echo 1)" = 1 ] || continue
 		v=$(cat "$d/boot_mode") || return 1
 		diag "${d##*/}/boot_mode: $v"
-		[ "$v" = "$H_expect" ] || rc=1
+		[ "$v" = "$(expected_mode "${d##*/cpu}")" ] || rc=1
 	done
 	return $rc
 }
@@ -54,9 +94,16 @@ summary_sysfs() {
 boot_checks() {
 	ktap_result upstream_mode_lines upstream_lines
 	ktap_result all_cpus_online all_cpus_online
-	ktap_result no_mismatch_warning no_mismatch_warning
+	if [ "$H_expect" != mixed ]; then
+		ktap_result no_mismatch_warning no_mismatch_warning
+	elif [ "$H_kernel" != base ]; then
+		ktap_result mismatched_cpus_named mismatched_cpus_named
+	fi
 	if [ "$H_kernel" != base ]; then
 		ktap_result cpu_boot_mode_sysfs cpus_sysfs
 		ktap_result summary_boot_mode_sysfs summary_sysfs
+	else
+		# The baseline really is upstream (also after a kexec).
+		ktap_result unpatched_kernel test ! -e /sys/devices/system/cpu/boot_mode
 	fi
 }

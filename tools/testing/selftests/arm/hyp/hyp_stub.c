@@ -4,9 +4,10 @@
  * (Documentation/arm/hyp-abi.rst): the per-CPU and summary boot_mode files,
  * the write-once lock file, and that HVC is not for user space.
  *
- * usage: hyp_stub [--expect hyp|svc]
- *   --expect: the mode the CPUs were entered in, as the one who booted the
- *   machine knows it; without it that comparison is skipped.
+ * usage: hyp_stub [--expect hyp|svc|mixed]
+ *   --expect: the mode the CPUs were entered in ("mixed" when they were
+ *   entered in different modes), as the one who booted the machine knows
+ *   it; without it that comparison is skipped.
  *
  * The lock case locks the stub for the rest of the boot when it can.
  */
@@ -235,7 +236,7 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "--expect"))
 		expect = argv[2];
 	else if (argc != 1)
-		ksft_exit_fail_msg("usage: %s [--expect hyp|svc]\n", argv[0]);
+		ksft_exit_fail_msg("usage: %s [--expect hyp|svc|mixed]\n", argv[0]);
 
 	ksft_print_header();
 	if (access(CPU_DIR "/boot_mode", F_OK))

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Our test firmware (tools/harness/fw/) and what a boot through it needs.
+#
+#   fw.sh build
+#       build/fw/fw.bin: the firmware for -bios, rebuilt when its sources
+#       change (warnings are errors)
+#   fw.sh dtb CPUS CPU-MODEL INITRD CMDLINE OUT
+#       OUT: QEMU's own device tree for that machine, with what the firmware
+#       adds: a PSCI 0.2 node (SMC), PSCI as each CPU's enable-method, and
+#       the command line and initramfs in /chosen
+#   fw.sh loads KERNEL INITRD DTB SVC-MASK
+#       the qemu.sh --load options that place them and the parameter block
+#
+# Memory layout of a boot through it (fw.c reads the parameter block):
+FW_KERNEL=0x41000000	# the zImage; it decompresses to RAM + 0x8000
+FW_INITRD=0x42000000
+FW_DTB=0x43000000
+FW_PARAMS=0x43100000	# magic, kernel entry, DTB, mask of CPUs entered in SVC
+FW_MAGIC=0x48595046
+set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+src=$HARNESS/fw
+out=$BUILD/fw
+
+case ${1:-} in
+build)
+	mkdir -p "$out"
+	if [ -f "$out/fw.bin" ] && [ -z "$(find "$src" -newer "$out/fw.bin")" ]; then
+		exit 0
+	fi
+	"${CROSS}gcc" -mcpu=cortex-a15 -marm -ffreestanding -fno-pie -no-pie -static \
+		-fno-stack-protector -nostdlib -O2 -Wall -Wextra -Werror \
+		-T "$src/fw.lds" -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+		-o "$out/fw.elf.$$" "$src/entry.S" "$src/fw.c"
+	"${CROSS}objcopy" -O binary -j .text "$out/fw.elf.$$" "$out/fw.bin.$$"
+	mv "$out/fw.elf.$$" "$out/fw.elf"
+	mv "$out/fw.bin.$$" "$out/fw.bin"
+	;;
+dtb)
+	cpus=$2 model=$3 initrd=$4 cmdline=$5 dtb=$6
+	"$0" build
+	qemu-system-arm -M "virt,secure=on,virtualization=on,dumpdtb=$dtb.new" -cpu "$model" \
+		-smp "$cpus" -m 256 -bios "$out/fw.bin" -display none >/dev/null 2>&1
+	fdtput -c "$dtb.new" /psci
+	fdtput -t s "$dtb.new" /psci compatible arm,psci-0.2
+	fdtput -t s "$dtb.new" /psci method smc
+	for ((n = 0; n < cpus; n++)); do
+		fdtput -t s "$dtb.new" "/cpus/cpu@$n" enable-method psci
+	done
+	size=$(stat -c %s "$initrd")
+	fdtput -t x "$dtb.new" /chosen linux,initrd-start "${FW_INITRD#0x}"
+	fdtput -t x "$dtb.new" /chosen linux,initrd-end "$(printf '%x' $((FW_INITRD + size)))"
+	fdtput -t s "$dtb.new" /chosen bootargs "$cmdline"
+	mv "$dtb.new" "$dtb"
+	;;
+loads)
+	# loads KERNEL INITRD DTB SVC-MASK: qemu.sh --load options for a boot.
+	printf -- '--load file=%s,addr=%s,force-raw=on\n' "$2" $FW_KERNEL "$3" $FW_INITRD "$4" $FW_DTB
+	i=0
+	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5"; do
+		printf -- '--load addr=0x%x,data=%s,data-len=4\n' $((FW_PARAMS + 4 * i)) "$v"
+		i=$((i + 1))
+	done
+	;;
+*)
+	die "usage: fw.sh build | dtb CPUS MODEL INITRD CMDLINE OUT | loads KERNEL INITRD DTB MASK"
+	;;
+esac

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The C half of the test firmware (see entry.S): GIC set-up for the
+ * Non-secure world, the boot CPU's jump to the kernel, and PSCI 0.2.
+ *
+ * The harness describes the boot in a parameter block that QEMU's generic
+ * loader writes at FW_PARAMS (fw.sh has the same layout): the kernel's
+ * entry, the device tree, and a mask of the CPUs that enter in SVC mode
+ * (the others enter in HYP). fw.sh also adds the PSCI node to the tree.
+ */
+#include <stdint.h>
+
+#define FW_PARAMS	0x43100000u
+#define FW_MAGIC	0x48595046u	/* "HYPF" */
+#define NR_FW_CPUS	8
+
+#define GICD		0x08000000u
+#define GICC		0x08010000u
+#define GICD_CTLR	0x000
+#define GICD_TYPER	0x004
+#define GICD_IGROUPR	0x080
+#define GICC_CTLR	0x000
+#define GICC_PMR	0x004
+
+#define MODE_HYP	0x1a
+#define MODE_SVC	0x13
+
+#define PSCI_VERSION		0x84000000u
+#define PSCI_CPU_OFF		0x84000002u
+#define PSCI_CPU_ON		0x84000003u
+#define PSCI_AFFINITY_INFO	0x84000004u
+#define PSCI_MIGRATE_INFO_TYPE	0x84000006u
+#define PSCI_SYSTEM_OFF		0x84000008u
+#define PSCI_SYSTEM_RESET	0x84000009u
+#define PSCI_SUCCESS		0
+#define PSCI_NOT_SUPPORTED	(-1)
+#define PSCI_INVALID_PARAMS	(-2)
+#define PSCI_ALREADY_ON		(-4)
+#define PSCI_ON			0
+#define PSCI_OFF		1
+#define PSCI_ON_PENDING		2
+
+struct fw_params {
+	uint32_t magic;
+	uint32_t kernel;
+	uint32_t dtb;
+	uint32_t svc_cpus;
+};
+
+struct fw_cpu {
+	volatile uint32_t state;	/* PSCI_ON, PSCI_OFF, PSCI_ON_PENDING */
+	volatile uint32_t entry;
+	volatile uint32_t context;
+};
+
+static struct fw_cpu fw_cpus[NR_FW_CPUS];
+
+void enter_ns(uint32_t entry, uint32_t r0, uint32_t r2, uint32_t mode)
+	__attribute__((noreturn));
+void fw_cpu_init(uint32_t cpu) __attribute__((noreturn));
+int32_t fw_psci(uint32_t fn, uint32_t a1, uint32_t a2, uint32_t a3);
+
+static inline void wr(uint32_t addr, uint32_t val)
+{
+	*(volatile uint32_t *)addr = val;
+}
+
+static inline uint32_t rd(uint32_t addr)
+{
+	return *(volatile uint32_t *)addr;
+}
+
+static const struct fw_params *params(void)
+{
+	return (const struct fw_params *)FW_PARAMS;
+}
+
+static uint32_t mode_of(uint32_t cpu)
+{
+	return (params()->svc_cpus >> cpu) & 1 ? MODE_SVC : MODE_HYP;
+}
+
+/* Semihosting SYS_EXIT: the only way off for a machine without QEMU PSCI. */
+static void __attribute__((noreturn)) fw_exit(uint32_t reason)
+{
+	register uint32_t r0 __asm__("r0") = 0x18;
+	register uint32_t r1 __asm__("r1") = reason;
+
+	for (;;)
+		__asm__ volatile("svc 0x123456" : : "r"(r0), "r"(r1) : "memory");
+}
+
+/* Interrupts belong to the Non-secure world (group 1), all priorities pass. */
+static void gic_init(uint32_t cpu)
+{
+	uint32_t i, lines;
+
+	if (cpu == 0) {
+		lines = ((rd(GICD + GICD_TYPER) & 0x1f) + 1) * 32;
+		for (i = 0; i < lines / 32; i++)
+			wr(GICD + GICD_IGROUPR + 4 * i, ~0u);
+		wr(GICD + GICD_CTLR, 3);
+	} else {
+		wr(GICD + GICD_IGROUPR, ~0u);	/* banked: SGIs and PPIs */
+	}
+	wr(GICC + GICC_PMR, 0xff);
+	wr(GICC + GICC_CTLR, 3);
+}
+
+/* Non-secure access to the FPU and Advanced SIMD (NSACR.CP10/CP11). */
+static void nsacr_init(void)
+{
+	uint32_t v;
+
+	__asm__ volatile("mrc p15, 0, %0, c1, c1, 2" : "=r"(v));
+	v |= 3u << 10;
+	__asm__ volatile("mcr p15, 0, %0, c1, c1, 2" : : "r"(v));
+}
+
+/* A CPU with nothing to run waits here until CPU_ON gives it an entry. */
+static void __attribute__((noreturn)) wait_for_on(uint32_t cpu)
+{
+	struct fw_cpu *c = &fw_cpus[cpu];
+	uint32_t entry, context;
+
+	while (c->state != PSCI_ON_PENDING)
+		__asm__ volatile("wfe" : : : "memory");
+	entry = c->entry;
+	context = c->context;
+	c->state = PSCI_ON;
+	__asm__ volatile("dsb" : : : "memory");
+	enter_ns(entry, context, 0, mode_of(cpu));
+}
+
+void fw_cpu_init(uint32_t cpu)
+{
+	const struct fw_params *p = params();
+
+	if (cpu >= NR_FW_CPUS || p->magic != FW_MAGIC)
+		for (;;)
+			__asm__ volatile("wfi");
+	gic_init(cpu);
+	nsacr_init();
+	if (cpu != 0) {
+		fw_cpus[cpu].state = PSCI_OFF;
+		wait_for_on(cpu);
+	}
+	fw_cpus[0].state = PSCI_ON;
+	enter_ns(p->kernel, 0, p->dtb, mode_of(0));
+}
+
+static uint32_t this_cpu(void)
+{
+	uint32_t mpidr;
+
+	__asm__ volatile("mrc p15, 0, %0, c0, c0, 5" : "=r"(mpidr));
+	return mpidr & 0xff;
+}
+
+int32_t fw_psci(uint32_t fn, uint32_t a1, uint32_t a2, uint32_t a3)
+{
+	uint32_t cpu;
+
+	switch (fn) {
+	case PSCI_VERSION:
+		return 2;			/* 0.2 */
+	case PSCI_MIGRATE_INFO_TYPE:
+		return 2;			/* no Trusted OS */
+	case PSCI_CPU_ON:
+		cpu = a1 & 0xff;
+		if ((a1 & ~0xffu) || cpu >= NR_FW_CPUS)
+			return PSCI_INVALID_PARAMS;
+		if (fw_cpus[cpu].state != PSCI_OFF)
+			return PSCI_ALREADY_ON;
+		fw_cpus[cpu].entry = a2;
+		fw_cpus[cpu].context = a3;
+		__asm__ volatile("dsb" : : : "memory");
+		fw_cpus[cpu].state = PSCI_ON_PENDING;
+		__asm__ volatile("dsb\n\tsev" : : : "memory");
+		return PSCI_SUCCESS;
+	case PSCI_AFFINITY_INFO:
+		cpu = a1 & 0xff;
+		if ((a1 & ~0xffu) || cpu >= NR_FW_CPUS || a2 != 0)
+			return PSCI_INVALID_PARAMS;
+		return fw_cpus[cpu].state;
+	case PSCI_CPU_OFF:
+		cpu = this_cpu();
+		fw_cpus[cpu].state = PSCI_OFF;
+		__asm__ volatile("dsb" : : : "memory");
+		wait_for_on(cpu);
+	case PSCI_SYSTEM_OFF:
+		fw_exit(0x20026);		/* ADP_Stopped_ApplicationExit */
+	case PSCI_SYSTEM_RESET:
+		fw_exit(0x20023);		/* ADP_Stopped_RunTimeErrorUnknown */
+	default:
+		return PSCI_NOT_SUPPORTED;
+	}
+}
