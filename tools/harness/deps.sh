@@ -38,11 +38,14 @@ apt_update() {
 	apt_updated=1
 }
 
-# known PKG: apt has a candidate version for PKG.
-known() {
-	local policy
-	policy=$(apt-cache policy "$1" 2>/dev/null)
-	[[ $policy == *"Candidate: "[0-9]* ]]
+# unknown PKG...: those of PKG... apt has no candidate version for (one
+# apt-cache call: each costs seconds).
+unknown() {
+	apt-cache policy "$@" 2>/dev/null | awk -v want="$*" '
+		BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) missing[w[i]] = 1 }
+		/^[^ ].*:$/ { pkg = substr($0, 1, length($0) - 1) }
+		/^  Candidate: [0-9]/ { delete missing[pkg] }
+		END { for (p in missing) print p }' | sort
 }
 
 mkdir -p "$BUILD/logs"
@@ -67,11 +70,12 @@ if [ ${#need[@]} -gt 0 ]; then
 		dpkg --add-architecture armhf
 		apt_updated=0
 	fi
-	for p in "${need[@]}"; do
-		known "$p:armhf" || apt_update
-		known "$p:armhf" || die "$p:armhf is unknown to apt (see $BUILD/logs/apt-update.log)"
-		(cd "$debs" && run_logged "$BUILD/logs/apt-download-$p.log" apt-get download "$p:armhf")
-	done
+	need=("${need[@]/%/:armhf}")
+	[ -z "$(unknown "${need[@]}")" ] || apt_update
+	left=$(unknown "${need[@]}")
+	[ -z "$left" ] || die "unknown to apt: $left (see $BUILD/logs/apt-update.log)"
+	# One apt-get for all of them: it fetches in parallel.
+	(cd "$debs" && run_logged "$BUILD/logs/apt-download.log" apt-get download "${need[@]}")
 	rm -rf "$root"
 fi
 if [ ! -d "$root" ]; then

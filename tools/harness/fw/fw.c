@@ -125,6 +125,8 @@ static void __attribute__((noreturn)) wait_for_on(uint32_t cpu)
 
 	while (c->state != PSCI_ON_PENDING)
 		__asm__ volatile("wfe" : : : "memory");
+	/* Read what CPU_ON wrote before it published ON_PENDING. */
+	__asm__ volatile("dmb" : : : "memory");
 	entry = c->entry;
 	context = c->context;
 	c->state = PSCI_ON;
@@ -167,6 +169,7 @@ int32_t fw_psci(uint32_t fn, uint32_t a1, uint32_t a2, uint32_t a3)
 	case PSCI_MIGRATE_INFO_TYPE:
 		return 2;			/* no Trusted OS */
 	case PSCI_CPU_ON:
+		/* Linux serialises hotplug: no lock against a second caller. */
 		cpu = a1 & 0xff;
 		if ((a1 & ~0xffu) || cpu >= NR_FW_CPUS)
 			return PSCI_INVALID_PARAMS;
