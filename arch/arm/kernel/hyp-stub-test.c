@@ -284,42 +284,84 @@ static void hyp_stub_discover_reports_abi(struct kunit *test)
 	cpus_read_unlock();
 }
 
-/* Function numbers the stub does not implement return HVC_STUB_ERR. */
-static void hyp_stub_unknown_calls_return_err(struct kunit *test)
-{
-	static const unsigned long fns[] = {
-		3, 4, 5, 15, 18, 0x1000, 0x7fffffff, 0x80000000,
-		HVC_STUB_ERR, 0xffffffff,
-	};
-	int i;
+/* Function numbers the stub does not implement. */
+static const unsigned long unknown_fns[] = {
+	3, 4, 5, 15, 18, 0x1000, 0x7fffffff, 0x80000000,
+	HVC_STUB_ERR, 0xffffffff,
+};
 
-	if (hyp_cpu_boot_mode(raw_smp_processor_id()) != HYP_MODE)
-		kunit_skip(test, "this CPU did not enter in HYP mode");
-	for (i = 0; i < ARRAY_SIZE(fns); i++)
-		KUNIT_EXPECT_EQ_MSG(test, hvc(fns[i], 0, NULL), HVC_STUB_ERR,
-				    "function 0x%lx", fns[i]);
-}
+/* Misaligned offsets from the stub's vectors: 1, 2, 4, 8, 16. */
+#define MISALIGNED_OFFSETS	5
 
-/* SET_VECTORS with an address HVBAR cannot hold changes nothing. */
-static void hyp_stub_misaligned_set_vectors_refused(struct kunit *test)
+/* What one CPU answered; filled on that CPU, judged by the test. */
+struct refusal_args {
+	unsigned long unknown[ARRAY_SIZE(unknown_fns)];
+	int api[MISALIGNED_OFFSETS];
+	unsigned long raw[MISALIGNED_OFFSETS];
+	int above_4g;
+	int discover;
+	struct hyp_stub_info info;
+};
+
+static long refusals_on_cpu(void *data)
 {
 	phys_addr_t stub = hyp_stub_vectors_phys();
-	struct hyp_stub_info info;
-	unsigned long off;
+	struct refusal_args *a = data;
+	int i;
 
-	if (hyp_cpu_boot_mode(raw_smp_processor_id()) != HYP_MODE)
-		kunit_skip(test, "this CPU did not enter in HYP mode");
-	for (off = 1; off < HVC_VECTORS_ALIGN; off <<= 1) {
-		KUNIT_EXPECT_EQ(test, hyp_set_vectors(stub + off), -EINVAL);
-		KUNIT_EXPECT_EQ_MSG(test, hvc(HVC_SET_VECTORS, stub + off, NULL),
-				    HVC_STUB_ERR, "offset %lu", off);
+	preempt_disable();
+	for (i = 0; i < ARRAY_SIZE(unknown_fns); i++)
+		a->unknown[i] = hvc(unknown_fns[i], 0, NULL);
+	for (i = 0; i < MISALIGNED_OFFSETS; i++) {
+		a->api[i] = hyp_set_vectors(stub + BIT(i));
+		a->raw[i] = hvc(HVC_SET_VECTORS, stub + BIT(i), NULL);
 	}
 	/* With LPAE a physical address can be wider than HVBAR. */
-	if (IS_ENABLED(CONFIG_PHYS_ADDR_T_64BIT))
-		KUNIT_EXPECT_EQ(test, hyp_set_vectors(stub + (1ULL << 32)), -EINVAL);
+	a->above_4g = IS_ENABLED(CONFIG_PHYS_ADDR_T_64BIT) ?
+		      hyp_set_vectors(stub + (1ULL << 32)) : -EINVAL;
 	/* Still the stub: it answers the stub's own call. */
-	KUNIT_EXPECT_EQ(test, hyp_stub_discover(&info), 0);
-	KUNIT_EXPECT_EQ(test, info.version, HVC_STUB_ABI_VERSION);
+	a->discover = hyp_stub_discover(&a->info);
+	preempt_enable();
+	return 0;
+}
+
+/*
+ * On every CPU with the stub (pinned there: CPUs can disagree): unknown
+ * function numbers and SET_VECTORS with an address HVBAR cannot hold
+ * return an error and change nothing.
+ */
+static void hyp_stub_refuses_bad_calls(struct kunit *test)
+{
+	struct refusal_args a;
+	unsigned int cpu, cpus = 0;
+	int i;
+
+	BUILD_BUG_ON(BIT(MISALIGNED_OFFSETS) != HVC_VECTORS_ALIGN);
+	/* Locked or not: the stub refuses these before looking at the lock. */
+	if (!hyp_stub_vectors_phys())
+		kunit_skip(test, "no CPU entered the kernel in HYP mode");
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
+			continue;
+		work_on_cpu(cpu, refusals_on_cpu, &a);
+		for (i = 0; i < ARRAY_SIZE(unknown_fns); i++)
+			KUNIT_EXPECT_EQ_MSG(test, a.unknown[i], HVC_STUB_ERR,
+					    "CPU%u: function 0x%lx", cpu, unknown_fns[i]);
+		for (i = 0; i < MISALIGNED_OFFSETS; i++) {
+			KUNIT_EXPECT_EQ_MSG(test, a.api[i], -EINVAL,
+					    "CPU%u: offset %lu", cpu, BIT(i));
+			KUNIT_EXPECT_EQ_MSG(test, a.raw[i], HVC_STUB_ERR,
+					    "CPU%u: raw, offset %lu", cpu, BIT(i));
+		}
+		KUNIT_EXPECT_EQ_MSG(test, a.above_4g, -EINVAL, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.discover, 0, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.info.version, HVC_STUB_ABI_VERSION,
+				    "CPU%u", cpu);
+		cpus++;
+	}
+	cpus_read_unlock();
+	KUNIT_EXPECT_GT(test, cpus, 0U);
 }
 
 /* The testvisor installs, works at PL2 and hands back, on every CPU. */
@@ -576,8 +618,7 @@ static void hyp_stub_fuzz_every_cpu(struct kunit *test)
 static struct kunit_case hyp_stub_cases[] = {
 	KUNIT_CASE(hyp_stub_boot_mode_record_consistent),
 	KUNIT_CASE(hyp_stub_discover_reports_abi),
-	KUNIT_CASE(hyp_stub_unknown_calls_return_err),
-	KUNIT_CASE(hyp_stub_misaligned_set_vectors_refused),
+	KUNIT_CASE(hyp_stub_refuses_bad_calls),
 	KUNIT_CASE(hyp_stub_testvisor_cycle_every_cpu),
 	KUNIT_CASE(hyp_stub_testvisor_raw_jailhouse_install),
 	KUNIT_CASE(hyp_stub_install_reset_repeated),
