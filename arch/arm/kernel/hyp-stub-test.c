@@ -185,10 +185,15 @@ static long cycle_on_cpu(void *data)
 	return 0;
 }
 
-static void skip_unless_stub_usable(struct kunit *test)
+static void skip_unless_stub(struct kunit *test)
 {
 	if (!hyp_stub_vectors_phys())
 		kunit_skip(test, "no CPU entered the kernel in HYP mode");
+}
+
+static void skip_unless_stub_usable(struct kunit *test)
+{
+	skip_unless_stub(test);
 	if (hyp_stub_locked())
 		kunit_skip(test, "the stub is locked (hyp_stub_lock)");
 }
@@ -268,8 +273,7 @@ static void hyp_stub_discover_reports_abi(struct kunit *test)
 	struct discover_args a;
 	unsigned int cpu;
 
-	if (!hyp_stub_vectors_phys())
-		kunit_skip(test, "no CPU entered the kernel in HYP mode");
+	skip_unless_stub(test);
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
@@ -338,8 +342,7 @@ static void hyp_stub_refuses_bad_calls(struct kunit *test)
 
 	BUILD_BUG_ON(BIT(MISALIGNED_OFFSETS) != HVC_VECTORS_ALIGN);
 	/* Locked or not: the stub refuses these before looking at the lock. */
-	if (!hyp_stub_vectors_phys())
-		kunit_skip(test, "no CPU entered the kernel in HYP mode");
+	skip_unless_stub(test);
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
 		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
@@ -584,8 +587,7 @@ static void hyp_stub_fuzz_every_cpu(struct kunit *test)
 	unsigned int cpu;
 	u32 seed = fuzz_seed ?: get_random_u32() | 1;
 
-	if (!hyp_stub_vectors_phys())
-		kunit_skip(test, "no CPU entered the kernel in HYP mode");
+	skip_unless_stub(test);
 	kunit_info(test, "fuzz seed %u (reproduce: fuzz_seed=%u)\n", seed, seed);
 
 	cpus_read_lock();
