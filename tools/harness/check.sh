@@ -41,7 +41,7 @@ TESTS=(
 	"thumb2_lpae_svc_2cpu|patched|boot --config thumb2_lpae --mode svc --cpus 2"
 )
 # Hotplug waits for RCU grace periods at HZ=100: expedited ones make a cycle
-# about 4 times faster without changing what the stub sees.
+# about 3 times faster without changing what the stub sees.
 EXPEDITED="--cmdline rcupdate.rcu_expedited=1"
 # Entry modes x CPUs x models x images: the zImage goes through the
 # decompressor, the Image straight into head.S.
