@@ -7,6 +7,7 @@
 #   CONFIG names tools/harness/configs/CONFIG.config, merged onto allnoconfig.
 #   Any CONFIG but "test" is a variant of test: its lines replace test's
 #   lines for the same symbols, and a line "-CONFIG_X" drops test's line.
+#   A line "@NAME" in a variant stands for the lines of configs/NAME.config.
 #   series.config (symbols the series adds) is merged unless BASE=1.
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
@@ -43,11 +44,23 @@ base_frag() {
 	cat "$HARNESS/configs/test.config"
 	[ "${BASE:-0}" = 1 ] || cat "$HARNESS/configs/series.config"
 }
+# expand FRAGMENT: its lines, each "@NAME" replaced by configs/NAME.config.
+expand() {
+	local line
+	while IFS= read -r line; do
+		if [[ $line == @* ]]; then
+			expand "$HARNESS/configs/${line#@}.config"
+		else
+			printf '%s\n' "$line"
+		fi
+	done <"$1"
+}
 {
 	if [ "$cfg" = test ]; then
 		base_frag
 	else
-		vf=$HARNESS/configs/$cfg.config
+		vf=$out/variant.config
+		expand "$HARNESS/configs/$cfg.config" >"$vf"
 		syms=$(grep -E '^(-?CONFIG_|# CONFIG_)' "$vf" | grep -oE 'CONFIG_[A-Za-z0-9_]+' | sort -u || true)
 		if [ -n "$syms" ]; then
 			base_frag | grep -vwF -f <(echo "$syms") || true
