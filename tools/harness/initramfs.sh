@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Packs build/initramfs.cpio: busybox-static (armhf), the guest init, KTAP
 # helpers and scenarios, and any test binaries under build/guest-bin/.
+# And build/initramfs-dump.cpio for big-endian kernels: guest/dump.c as
+# /init, built big-endian with the kernel's nolibc (see dumped.sh).
 # Same inputs, same bytes: fixed owners, modes, timestamps and order.
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
@@ -47,6 +49,13 @@ if grep -E 'warning:|error:' "$kst/build.log"; then
 	die "the kselftest does not build cleanly (log: $kst/build.log)"
 fi
 cp -p "$kst/hyp_stub" "$BUILD/guest-bin/hyp_stub"
+
+# The dump init: no libc, so it has the kernel's byte order (BE8).
+dump=$BUILD/guest-dump/init
+mkdir -p "$(dirname "$dump")"
+"${CROSS}gcc" -mbig-endian -march=armv7ve+fp -marm -Os -Wall -Werror -static -nostdlib \
+	-ffreestanding -fno-stack-protector -include "$SRC/tools/include/nolibc/nolibc.h" \
+	-Wl,--be8 -s -o "$dump" "$guest/dump.c"
 
 if [ ! -x "$gen" ] || [ "$SRC/usr/gen_init_cpio.c" -nt "$gen" ]; then
 	mkdir -p "$(dirname "$gen")"
@@ -109,11 +118,19 @@ fi
 	fi
 } >"$list.new"
 
-"$gen" -t "$SOURCE_DATE_EPOCH" "$list.new" >"$out.new"
+# pack LIST CPIO: the archive, rewritten only when its bytes change.
+pack() {
+	"$gen" -t "$SOURCE_DATE_EPOCH" "$1" >"$2.new"
+	if cmp -s "$2.new" "$2"; then
+		rm "$2.new"
+	else
+		mv "$2.new" "$2"
+	fi
+}
 mv "$list.new" "$list"
-if cmp -s "$out.new" "$out"; then
-	rm "$out.new"
-else
-	mv "$out.new" "$out"
-fi
-stage_end "$(stat -c %s "$out") B, sha256 $(sha256sum "$out" | cut -c1-12)"
+pack "$list" "$out"
+printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" "dir /proc 0755 0 0" \
+	"dir /sys 0755 0 0" "file /init $dump 0755 0 0" >"$BUILD/initramfs-dump.list"
+pack "$BUILD/initramfs-dump.list" "$BUILD/initramfs-dump.cpio"
+stage_end "$(stat -c %s "$out") B, sha256 $(sha256sum "$out" | cut -c1-12); dump: $(stat -c %s \
+	"$BUILD/initramfs-dump.cpio") B"

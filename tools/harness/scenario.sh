@@ -9,7 +9,9 @@
 #   head.S, wrapped as a uImage that QEMU loads at RAM + 0x8000),
 #   --hibernate 1 (two runs on one swap disk: the second resumes the image),
 #   --svc-cpus MASK (--via fw: the CPUs our firmware enters in SVC; the
-#   others enter in HYP; the guest is told as harness.svc_cpus)
+#   others enter in HYP; the guest is told as harness.svc_cpus),
+#   --dump 1 (a big-endian kernel: the guest only dumps what the boot checks
+#   read, the host runs them, see dumped.sh; GUEST-SCENARIO must be boot)
 # Writes build/logs/boot/[base-]NAME.log and build/results/[base-]NAME.ktap:
 # the guest's results as a KTAP subtest, then "RESULT p f s verdict reason"
 # and "TIME seconds".
@@ -25,7 +27,8 @@ log=$BUILD/logs/boot/$prefix$name.log
 res=$BUILD/results/$prefix$name.ktap
 mkdir -p "$(dirname "$res")"
 
-expect='' cpus=2 via=kernel config=test image=zImage extra='' hibernate=0 svc_cpus=0 opts=()
+expect='' cpus=2 via=kernel config=test image=zImage extra='' hibernate=0 svc_cpus=0 dump=0
+opts=()
 while [ $# -gt 1 ]; do
 	case $1 in
 	--mode) expect=$2; shift 2; continue ;;
@@ -36,6 +39,7 @@ while [ $# -gt 1 ]; do
 	--image) image=$2; shift 2; continue ;;
 	--hibernate) hibernate=$2; shift 2; continue ;;
 	--svc-cpus) svc_cpus=$2; shift 2; continue ;;
+	--dump) dump=$2; shift 2; continue ;;
 	--cpu) model=$2 ;;
 	esac
 	opts+=("$1" "$2")
@@ -61,7 +65,14 @@ if [ "$image" = Image ]; then
 fi
 cmdline="harness.scenario=$guest harness.expect=$expect harness.cpus=$cpus harness.kernel=$kernel"
 cmdline+=" harness.config=$config harness.svc_cpus=$svc_cpus$extra"
-boot=(--kernel "$img" --initrd "$BUILD/initramfs.cpio" --append "$cmdline")
+initrd=$BUILD/initramfs.cpio
+if [ "$dump" = 1 ]; then
+	if [ "$guest" != boot ] || [ "$via" != kernel ]; then
+		die "scenario.sh: --dump is for plain boots"
+	fi
+	initrd=$BUILD/initramfs-dump.cpio
+fi
+boot=(--kernel "$img" --initrd "$initrd" --append "$cmdline")
 case $via in
 kernel) ;;
 uboot)
@@ -124,6 +135,10 @@ if [ "$hibernate" = 1 ]; then
 	fi
 else
 	"$HARNESS/qemu.sh" "${boot[@]}" --mode "$qmode" --cpus "$cpus" "${opts[@]}" "$log" || rc=$?
+	if [ "$dump" = 1 ]; then
+		"$HARNESS/dumped.sh" "$log" "$BUILD/dumps/$prefix$name" >"$log.judged"
+		cat "$log.judged" >>"$log"
+	fi
 fi
 t1=$(date +%s.%N)
 {

@@ -4,8 +4,23 @@
 # expected_mode) on every CPU it was given (harness.cpus); on the patched
 # kernel the sysfs record agrees. The unpatched baseline is judged by its
 # log alone.
+#
+# ROOT is empty in the guest. A guest that cannot run this (a big-endian
+# kernel cannot run our little-endian busybox) dumps its /proc, /sys files
+# and kernel log instead, and the host runs these checks on the dump under
+# ROOT (see dump.c and scenario.sh --dump).
+ROOT=${ROOT:-}
 
-dmesg | sed 's/^\[[ 0-9.]*\] //' >/tmp/dmesg.msg
+# kernel_log: the kernel log, as dmesg prints it.
+kernel_log() {
+	if [ -n "$ROOT" ]; then
+		cat "$ROOT/dmesg"
+	else
+		dmesg
+	fi
+}
+
+kernel_log | sed 's/^\[[ 0-9.]*\] //' >"$HTMP/dmesg.msg"
 
 # expected_mode N: the mode the harness entered CPU N in. harness.expect is
 # hyp, svc, or mixed: then harness.svc_cpus is the mask of the CPUs that
@@ -27,17 +42,17 @@ upstream_lines() {
 		code=0x1a
 		[ "$(expected_mode 0)" = svc ] && code=0x13
 		grep -qxF "CPU: WARNING: CPU(s) started in wrong/inconsistent modes (primary CPU mode $code)" \
-			/tmp/dmesg.msg &&
-		grep -qxF 'CPU: This may indicate a broken bootloader or firmware.' /tmp/dmesg.msg &&
-		! grep -q 'All CPU(s) started in' /tmp/dmesg.msg
+			"$HTMP/dmesg.msg" &&
+		grep -qxF 'CPU: This may indicate a broken bootloader or firmware.' "$HTMP/dmesg.msg" &&
+		! grep -q 'All CPU(s) started in' "$HTMP/dmesg.msg"
 		;;
 	hyp)
-		grep -qxF 'CPU: All CPU(s) started in HYP mode.' /tmp/dmesg.msg &&
-		grep -qxF 'CPU: Virtualization extensions available.' /tmp/dmesg.msg
+		grep -qxF 'CPU: All CPU(s) started in HYP mode.' "$HTMP/dmesg.msg" &&
+		grep -qxF 'CPU: Virtualization extensions available.' "$HTMP/dmesg.msg"
 		;;
 	svc)
-		grep -qxF 'CPU: All CPU(s) started in SVC mode.' /tmp/dmesg.msg &&
-		! grep -q 'started in HYP mode' /tmp/dmesg.msg
+		grep -qxF 'CPU: All CPU(s) started in SVC mode.' "$HTMP/dmesg.msg" &&
+		! grep -q 'started in HYP mode' "$HTMP/dmesg.msg"
 		;;
 	*)
 		diag "harness.expect='$H_expect' is not hyp or svc"
@@ -47,13 +62,13 @@ upstream_lines() {
 }
 
 all_cpus_online() {
-	online=$(grep -c '^processor' /proc/cpuinfo)
+	online=$(grep -c '^processor' "$ROOT/proc/cpuinfo")
 	diag "cpus online: $online, expected: $H_cpus"
 	[ "$online" = "$H_cpus" ]
 }
 
 no_mismatch_warning() {
-	! grep -q 'wrong/inconsistent modes' /tmp/dmesg.msg
+	! grep -q 'wrong/inconsistent modes' "$HTMP/dmesg.msg"
 }
 
 # mismatched_cpus_named: one line for each CPU that disagrees with the boot
@@ -65,8 +80,8 @@ mismatched_cpus_named() {
 		m=$(expected_mode "$n")
 		line="CPU: CPU$n started in $m mode, the boot CPU in $primary mode"
 		if [ "$m" != "$primary" ]; then
-			grep -qxF "$line" /tmp/dmesg.msg || { diag "missing: $line"; rc=1; }
-		elif grep -q "^CPU: CPU$n started in" /tmp/dmesg.msg; then
+			grep -qxF "$line" "$HTMP/dmesg.msg" || { diag "missing: $line"; rc=1; }
+		elif grep -q "^CPU: CPU$n started in" "$HTMP/dmesg.msg"; then
 			diag "CPU$n agrees with the boot CPU but is reported"
 			rc=1
 		fi
@@ -76,7 +91,7 @@ mismatched_cpus_named() {
 
 cpus_sysfs() {
 	rc=0
-	for d in /sys/devices/system/cpu/cpu[0-9]*; do
+	for d in "$ROOT/sys/devices/system/cpu/cpu"[0-9]*; do
 		[ "$(cat "$d/online" 2>/dev/null || echo 1)" = 1 ] || continue
 		v=$(cat "$d/boot_mode") || return 1
 		diag "${d##*/}/boot_mode: $v"
@@ -86,7 +101,7 @@ cpus_sysfs() {
 }
 
 summary_sysfs() {
-	v=$(cat /sys/devices/system/cpu/boot_mode) || return 1
+	v=$(cat "$ROOT/sys/devices/system/cpu/boot_mode") || return 1
 	diag "boot_mode: $v"
 	[ "$v" = "$H_expect" ]
 }
@@ -104,6 +119,6 @@ boot_checks() {
 		ktap_result summary_boot_mode_sysfs summary_sysfs
 	else
 		# The baseline really is upstream (also after a kexec).
-		ktap_result unpatched_kernel test ! -e /sys/devices/system/cpu/boot_mode
+		ktap_result unpatched_kernel test ! -e "$ROOT/sys/devices/system/cpu/boot_mode"
 	fi
 }

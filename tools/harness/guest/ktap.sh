@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# KTAP helpers for guest scenarios (sourced by busybox sh). Results are
-# buffered so that ktap_done can print the version and plan line first.
-_ktap_body=/tmp/ktap.body
+# KTAP helpers for guest scenarios (sourced by busybox sh, or by bash on
+# the host, see checks.sh). Results are buffered so that ktap_done can print
+# the version and plan line first. HTMP: where the helpers keep their files.
+HTMP=${HTMP:-/tmp}
+_ktap_body=$HTMP/ktap.body
 _ktap_n=0
 _ktap_fail=0
 : >"$_ktap_body"

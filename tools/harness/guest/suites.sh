@@ -2,8 +2,7 @@
 # Suites run in the guest, folded into the scenario's KTAP.
 #
 # kunit_module: runs a KUnit suite by loading its module, and folds its
-# cases into our KTAP as SUITE.CASE. A suite that is cut short (fewer
-# results than its plan) or never reports adds a failing case that says so.
+# cases into our KTAP as SUITE.CASE (see kunit_fold).
 #
 # kunit_module SUITE MODULE [PARAMS...]
 kunit_module() {
@@ -11,12 +10,22 @@ kunit_module() {
 	_mod=$2
 	shift 2
 	dmesg -c >/dev/null
-	if ! insmod "$_mod" "$@" 2>/tmp/insmod.err; then
-		diag "insmod $_mod: $(cat /tmp/insmod.err)"
+	if ! insmod "$_mod" "$@" 2>"$HTMP/insmod.err"; then
+		diag "insmod $_mod: $(cat "$HTMP/insmod.err")"
 		ktap_result "$_suite.module_loads" false
 		return
 	fi
-	dmesg | sed 's/^\[[ 0-9.]*\] //' >/tmp/kunit.log
+	dmesg | sed 's/^\[[ 0-9.]*\] //' >"$HTMP/kunit.log"
+	kunit_fold "$_suite" "$HTMP/kunit.log" "while loading $_mod"
+	rmmod "$_mod" 2>/dev/null
+}
+
+# kunit_fold SUITE LOG WHEN: folds the results SUITE printed into LOG (a
+# kernel log without timestamps) into our KTAP as SUITE.CASE. A suite that
+# is cut short (fewer results than its plan) or never reports adds a
+# failing case that says so, and the log WHEN it ran.
+kunit_fold() {
+	_suite=$1
 	awk -v suite="$_suite" '
 		$0 ~ "^ *# Subtest: " suite "$" { inside = 1; next }
 		!inside { next }
@@ -34,13 +43,12 @@ kunit_module() {
 			if (!plan) print "not ok 0 " suite ".reported # no KTAP plan from the suite"
 			else if (n != plan) print "not ok 0 " suite ".complete # plan " plan ", results " n
 			else if (!done) print "not ok 0 " suite ".complete # no suite result line"
-		}' /tmp/kunit.log >/tmp/kunit.ktap
-	if grep -q "^not ok 0 $_suite\.\(reported\|complete\) " /tmp/kunit.ktap; then
-		diag "what the kernel logged while loading $_mod:"
-		sed 's/^/#   /' /tmp/kunit.log | tail -n 40 >>"$_ktap_body"
+		}' "$2" >"$HTMP/kunit.ktap"
+	if grep -q "^not ok 0 $_suite\.\(reported\|complete\) " "$HTMP/kunit.ktap"; then
+		diag "what the kernel logged $3:"
+		sed 's/^/#   /' "$2" | tail -n 40 >>"$_ktap_body"
 	fi
-	ktap_import /tmp/kunit.ktap
-	rmmod "$_mod" 2>/dev/null
+	ktap_import "$HTMP/kunit.ktap"
 }
 
 # kselftest NAME CMD...: runs a kselftest binary and folds its cases into
@@ -48,7 +56,7 @@ kunit_module() {
 kselftest() {
 	_name=$1
 	shift
-	"$@" >/tmp/kselftest.log 2>&1
+	"$@" >"$HTMP/kselftest.log" 2>&1
 	_rc=$?
 	awk -v name="$_name" -v rc="$_rc" '
 		/^1\.\.[0-9]+$/ && !plan { plan = substr($1, 4) + 0; next }
@@ -69,6 +77,6 @@ kselftest() {
 		END {
 			if (!plan) print "not ok 0 " name ".reported # no KTAP plan (exit " rc ")"
 			else if (n != plan) print "not ok 0 " name ".complete # plan " plan ", results " n
-		}' /tmp/kselftest.log >/tmp/kselftest.ktap
-	ktap_import /tmp/kselftest.ktap
+		}' "$HTMP/kselftest.log" >"$HTMP/kselftest.ktap"
+	ktap_import "$HTMP/kselftest.ktap"
 }
