@@ -13,9 +13,9 @@
 
 #define SYSLOG_ACTION_READ_ALL		3
 #define SYSLOG_ACTION_CONSOLE_LEVEL	8
-#define SYSLOG_ACTION_SIZE_BUFFER	10
 
 #define CPU_DIR "/sys/devices/system/cpu"
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static char buf[1 << 18];
 
@@ -106,7 +106,7 @@ int main(void)
 	my_syscall3(__NR_syslog, SYSLOG_ACTION_CONSOLE_LEVEL, NULL, 1);
 
 	put("HARNESS: dump begin\n");
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(files); i++)
 		dump_file(files[i]);
 	for (cpu = 0; cpu < 100; cpu++) {
 		cpu_path(path, cpu, "");
