@@ -12,12 +12,13 @@
 #   fw.sh loads KERNEL INITRD DTB SVC-MASK
 #       the qemu.sh --load options that place them and the parameter block
 #
-# Memory layout of a boot through it (fw.c reads the parameter block):
+# Memory layout of a boot through it, the one place it is written down
+# (fw.c is built with FW_PARAMS and FW_MAGIC from here):
 FW_KERNEL=0x41000000	# the zImage; it decompresses to RAM + 0x8000
 FW_INITRD=0x42000000
 FW_DTB=0x43000000
 FW_PARAMS=0x43100000	# magic, kernel entry, DTB, mask of CPUs entered in SVC
-FW_MAGIC=0x48595046
+FW_MAGIC=0x48595046	# "HYPF"
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -28,11 +29,12 @@ out=$BUILD/fw
 case ${1:-} in
 build)
 	mkdir -p "$out"
-	if [ -f "$out/fw.bin" ] && [ -z "$(find "$src" -newer "$out/fw.bin")" ]; then
+	if [ -f "$out/fw.bin" ] && [ -z "$(find "$src" "$0" -newer "$out/fw.bin")" ]; then
 		exit 0
 	fi
 	"${CROSS}gcc" -mcpu=cortex-a15 -marm -ffreestanding -fno-pie -no-pie -static \
 		-fno-stack-protector -nostdlib -O2 -Wall -Wextra -Werror \
+		-DFW_PARAMS="${FW_PARAMS}u" -DFW_MAGIC="${FW_MAGIC}u" \
 		-T "$src/fw.lds" -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 		-o "$out/fw.elf.$$" "$src/entry.S" "$src/fw.c"
 	"${CROSS}objcopy" -O binary -j .text "$out/fw.elf.$$" "$out/fw.bin.$$"

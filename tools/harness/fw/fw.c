@@ -4,14 +4,16 @@
  * Non-secure world, the boot CPU's jump to the kernel, and PSCI 0.2.
  *
  * The harness describes the boot in a parameter block that QEMU's generic
- * loader writes at FW_PARAMS (fw.sh has the same layout): the kernel's
- * entry, the device tree, and a mask of the CPUs that enter in SVC mode
- * (the others enter in HYP). fw.sh also adds the PSCI node to the tree.
+ * loader writes at FW_PARAMS: FW_MAGIC, the kernel's entry, the device tree,
+ * and a mask of the CPUs that enter in SVC mode (the others enter in HYP).
+ * fw.sh holds the memory layout and passes FW_PARAMS and FW_MAGIC in when it
+ * builds this file; it also adds the PSCI node to the tree.
  */
 #include <stdint.h>
 
-#define FW_PARAMS	0x43100000u
-#define FW_MAGIC	0x48595046u	/* "HYPF" */
+#if !defined(FW_PARAMS) || !defined(FW_MAGIC)
+#error "FW_PARAMS and FW_MAGIC come from fw.sh"
+#endif
 #define NR_FW_CPUS	8
 
 #define GICD		0x08000000u
