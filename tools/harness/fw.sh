@@ -45,7 +45,8 @@ dtb)
 	cpus=$2 model=$3 initrd=$4 cmdline=$5 dtb=$6
 	"$0" build
 	qemu-system-arm -M "virt,secure=on,virtualization=on,dumpdtb=$dtb.new" -cpu "$model" \
-		-smp "$cpus" -m 256 -bios "$out/fw.bin" -display none >/dev/null 2>&1
+		-smp "$cpus" -m 256 -nic none -bios "$out/fw.bin" -display none >/dev/null 2>&1 ||
+		die "qemu-system-arm could not write the device tree for $dtb"
 	fdtput -c "$dtb.new" /psci
 	fdtput -t s "$dtb.new" /psci compatible arm,psci-0.2
 	fdtput -t s "$dtb.new" /psci method smc

@@ -11,7 +11,7 @@
 #   --append STR       kernel command line (console= is added)
 #   --bios FILE        firmware for -bios instead of -kernel
 #   --uefi VARS        Debian's EDK2 (AAVMF32) in pflash, its variable store
-#                      a fresh copy at VARS; no network (no PXE wait)
+#                      a fresh copy at VARS
 #   --disk FILE        a raw virtio disk
 #   --fw FILE          our test firmware (tools/harness/fw) for -bios, on a
 #                      secure=on machine with semihosting for its power-off
@@ -53,11 +53,13 @@ esac
 # Our firmware starts in Secure SVC and decides each CPU's mode itself.
 [ -z "$fw" ] || machine=virt,secure=on,virtualization=on
 
-args=(-M "$machine" -cpu "$cpu" -smp "$cpus" -m 256 -display none -monitor none -no-reboot)
+# -nic none: no test uses a network, and virt's default NIC would need
+# an option ROM from ipxe-qemu (and make EDK2 wait for PXE).
+args=(-M "$machine" -cpu "$cpu" -smp "$cpus" -m 256 -nic none -display none -monitor none
+      -no-reboot)
 if [ -n "$uefi" ]; then
 	cp /usr/share/AAVMF/AAVMF32_VARS.fd "$uefi"
-	args+=(-nic none
-	       -drive "if=pflash,format=raw,file=/usr/share/AAVMF/AAVMF32_CODE.fd,readonly=on"
+	args+=(-drive "if=pflash,format=raw,file=/usr/share/AAVMF/AAVMF32_CODE.fd,readonly=on"
 	       -drive "if=pflash,format=raw,file=$uefi")
 elif [ -n "$fw" ]; then
 	args+=(-bios "$fw" -semihosting-config "enable=on,target=native" "${loads[@]}")
