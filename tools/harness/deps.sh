@@ -7,10 +7,29 @@ set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-HOST_PKGS=(linux-source-6.1 gcc-arm-linux-gnueabihf qemu-system-arm u-boot-qemu
-	   bc bison flex libssl-dev libelf-dev cpio ccache
-	   dosfstools mtools fdisk sparse python3 u-boot-tools qemu-efi-arm
-	   shellcheck device-tree-compiler)
+# Every host package the harness uses, named one by one: apt-get runs with
+# --no-install-recommends, so nothing arrives that is not named here (a
+# package that came only as a recommendation, or with something else, is
+# exactly what a fresh machine lacks). make check-fresh proves the list.
+HOST_PKGS=(
+	# what a user has to clone and start, and the harness's own git work
+	git make
+	# the base tree, and building a kernel: host compiler and C library
+	# (kbuild's host tools), the tools kbuild and its scripts call
+	linux-source-6.1 xz-utils gcc libc6-dev bc bison flex libssl-dev libelf-dev
+	cpio perl python3 ccache
+	# the cross compiler, its binutils (readelf, objcopy) and the armhf C
+	# library and headers the static user programs are linked with
+	gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf libc6-dev-armhf-cross
+	# boots: QEMU, Debian's U-Boot and EDK2, mkimage, fdtput
+	qemu-system-arm u-boot-qemu qemu-efi-arm u-boot-tools device-tree-compiler
+	# boot disks without root mounts: sfdisk, mtools
+	fdisk mtools
+	# static checks of the series and of the harness
+	sparse shellcheck
+)
+# deps.sh --fresh: also what make check-fresh needs on the host.
+[ "${1:-}" != --fresh ] || HOST_PKGS+=(debootstrap)
 # armhf user space for the initramfs (name -> unpacked under build/armhf/root).
 # kexec-tools is dynamically linked: its libraries come along (initramfs.sh
 # copies only what the binary needs).
