@@ -7,6 +7,10 @@
 # leaf cases: "N passed, N failed" (", N skipped" when some were skipped).
 # The unpatched baseline runs the same boots beside it: reported in the
 # table, never counted. Exit status is non-zero on any failure.
+#
+# CHECK_ONLY=REGEX runs only the tests whose names match (bash =~);
+# BASELINE=0 builds and boots no baseline. make check-fresh uses both to run
+# one test of each kind in a fresh root; a full make check sets neither.
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -15,7 +19,8 @@ T0=$(date +%s)
 "$HARNESS/deps.sh"
 "$HARNESS/tree.sh"
 "$HARNESS/kernel.sh" test
-BASE=1 "$HARNESS/kernel.sh" test
+BASELINE=${BASELINE:-1}
+[ "$BASELINE" = 0 ] || BASE=1 "$HARNESS/kernel.sh" test
 # Boots run BOOT_JOBS at a time (default: one per core); each QEMU keeps
 # about one core busy. BOOT_JOBS=1 gives uncontended boot times.
 BOOT_JOBS=${BOOT_JOBS:-$(nproc)}
@@ -83,6 +88,17 @@ TESTS+=(
 	"kexec_chain_5_svc|boot|kexec --mode svc --cpus 2 --cmdline harness.gens=5 --timeout 120"
 )
 
+if [ -n "${CHECK_ONLY:-}" ]; then
+	all=${#TESTS[@]}
+	selected=()
+	for t in "${TESTS[@]}"; do
+		[[ ${t%%|*} =~ $CHECK_ONLY ]] && selected+=("$t")
+	done
+	[ ${#selected[@]} -gt 0 ] || die "CHECK_ONLY='$CHECK_ONLY' matches no test"
+	TESTS=("${selected[@]}")
+	echo "# CHECK_ONLY='$CHECK_ONLY': ${#TESTS[@]} of $all tests"
+fi
+
 # boot_one NAME|KERNEL|ARGS[|alone]: one boot, its result in build/results/,
 # then a .done marker (also when scenario.sh itself failed).
 boot_one() {
@@ -139,7 +155,7 @@ for long in 1 0; do
 		[[ $args == *--timeout* ]] && is_long=1
 		[ "$is_long" = "$long" ] || continue
 		boots+=("$name|patched|$args|$alone")
-		[ "$kind" = boot ] && boots+=("$name|base|$args|$alone")
+		[ "$kind" = boot ] && [ "$BASELINE" = 1 ] && boots+=("$name|base|$args|$alone")
 	done
 done
 
@@ -195,7 +211,7 @@ for t in "${TESTS[@]}"; do
 		fi
 		# The baseline: same boot, unpatched kernel, not counted.
 		base=-
-		if [ "$kind" = boot ]; then
+		if [ "$kind" = boot ] && [ "$BASELINE" = 1 ]; then
 			if wait_boot base- "$name" >/dev/null; then
 				read -r _ _ _ _ base _ < <(grep '^RESULT ' "$BUILD/results/base-$name.ktap")
 				bsecs=$(sed -n 's/^TIME //p' "$BUILD/results/base-$name.ktap")
