@@ -3,6 +3,8 @@
 #
 #   make boot     build the patched kernel, boot it in HYP with 2 CPUs, report
 #   make check    every test, KTAP, ends with "N passed, N failed"
+#   make check-fresh  make boot and one test of each kind in a minimal
+#                 Debian 12 root: proves deps.sh names every package
 #   make series   the upstream-style series in build/series/
 #   make kernel   the test kernel (BASE=1: the unpatched baseline)
 #   make deps     install what is missing (apt-get, by package name)
@@ -13,7 +15,7 @@
 H := tools/harness
 export V
 
-.PHONY: all boot check series kernel deps tree initramfs clean
+.PHONY: all boot check check-fresh series kernel deps tree initramfs clean
 
 all: boot
 
@@ -34,6 +36,9 @@ boot: deps
 
 check: deps
 	@$(H)/check.sh
+
+check-fresh:
+	@$(H)/fresh.sh
 
 series: tree
 	@$(H)/series.sh
