@@ -21,7 +21,9 @@ export ARCH=arm CROSS_COMPILE=$CROSS
 export KBUILD_BUILD_USER=hyp KBUILD_BUILD_HOST=harness
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export SOURCE_DATE_EPOCH=1767225600
-export LC_ALL=C
+# LANG too, though LC_ALL decides: ccache hashes LANG, and a build from
+# another shell (a fresh root, CI) would miss the cache for nothing.
+export LC_ALL=C LANG=C
 
 _stage_name=()
 _stage_t0=()
