@@ -73,12 +73,19 @@ for model in cortex-a15 cortex-a7; do
 done
 TESTS+=(
 	"hyp_2cpu_locked|boot|boot --mode hyp --cpus 2 --cmdline hyp_stub_lock"
+	# The suite's case that locks the stub at run time, with a CPU claimed
+	# (destructive=1), and a fuzz seed given: both must reach the module.
+	"hyp_2cpu_lock_while_claimed|boot|boot --mode hyp --cpus 2 --cmdline harness.kunit=destructive=1,fuzz_seed=12345"
 	"uboot_hyp_1cpu|boot|boot --via uboot --mode hyp --cpus 1 --timeout 90"
 	"uboot_hyp_4cpu|boot|boot --via uboot --mode hyp --cpus 4 --timeout 90"
 	"uefi_svc_2cpu|boot|boot --via uefi --mode svc --cpus 2 --timeout 90"
 	"fw_hyp_4cpu|boot|boot --via fw --mode hyp --cpus 4"
 	"fw_mixed_cpu1_svc_4cpu|boot|mixed --via fw --mode mixed --svc-cpus 0x2 --cpus 4"
 	"fw_mixed_boot_svc_4cpu|boot|mixed --via fw --mode mixed --svc-cpus 0x1 --cpus 4 --cpu cortex-a7"
+	# CPU1 and CPU3 enter in SVC once, then in HYP: availability follows.
+	"fw_svc_once_then_hyp_4cpu|boot|comeback --via fw --mode mixed --svc-once 0xa --cpus 4"
+	# MPIDRs 0, 2, 3 for logical CPUs 0-2: each records in its own slot.
+	"fw_sparse_mpidr_hyp_3cpu|boot|boot --via fw --mode hyp --cpus 4 --dt-cpus 0,2,3"
 	"late_cpus_hyp_4cpu|boot|late --mode hyp --cpus 4 --cmdline maxcpus=1"
 	"late_cpus_svc_4cpu|boot|late --mode svc --cpus 4 --cmdline maxcpus=1"
 	"hotplug_500_cycles_hyp_4cpu|boot|hotplug --mode hyp --cpus 4 --cmdline harness.cycles=500 $EXPEDITED --timeout 400|alone"

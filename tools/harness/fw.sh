@@ -5,19 +5,23 @@
 #   fw.sh build
 #       build/fw/fw.bin: the firmware for -bios, rebuilt when its sources
 #       change (warnings are errors)
-#   fw.sh dtb CPUS CPU-MODEL INITRD CMDLINE OUT
+#   fw.sh dtb CPUS CPU-MODEL INITRD CMDLINE OUT [DT-CPUS]
 #       OUT: QEMU's own device tree for that machine, with what the firmware
 #       adds: a PSCI 0.2 node (SMC), PSCI as each CPU's enable-method, and
-#       the command line and initramfs in /chosen
-#   fw.sh loads KERNEL INITRD DTB SVC-MASK
+#       the command line and initramfs in /chosen. DT-CPUS (say 0,2,3):
+#       only those CPU nodes are kept, so the kernel's logical CPUs get
+#       MPIDRs that are not 0..n-1
+#   fw.sh loads KERNEL INITRD DTB SVC-MASK [SVC-ONCE-MASK]
 #       the qemu.sh --load options that place them and the parameter block
+#       (SVC-ONCE-MASK: CPUs entered in SVC at their first entry only)
 #
 # Memory layout of a boot through it, the one place it is written down
 # (fw.c is built with FW_PARAMS and FW_MAGIC from here):
 FW_KERNEL=0x41000000	# the zImage; it decompresses to RAM + 0x8000
 FW_INITRD=0x42000000
 FW_DTB=0x43000000
-FW_PARAMS=0x43100000	# magic, kernel entry, DTB, mask of CPUs entered in SVC
+FW_PARAMS=0x43100000	# magic, kernel entry, DTB, mask of CPUs entered in SVC,
+			# mask of CPUs entered in SVC the first time only
 FW_MAGIC=0x48595046	# "HYPF"
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
@@ -42,7 +46,7 @@ build)
 	mv "$out/fw.bin.$$" "$out/fw.bin"
 	;;
 dtb)
-	cpus=$2 model=$3 initrd=$4 cmdline=$5 dtb=$6
+	cpus=$2 model=$3 initrd=$4 cmdline=$5 dtb=$6 keep=${7:-}
 	"$0" build
 	qemu-system-arm -M "virt,secure=on,virtualization=on,dumpdtb=$dtb.new" -cpu "$model" \
 		-smp "$cpus" -m 256 -nic none -bios "$out/fw.bin" -display none >/dev/null 2>&1 ||
@@ -51,6 +55,10 @@ dtb)
 	fdtput -t s "$dtb.new" /psci compatible arm,psci-0.2
 	fdtput -t s "$dtb.new" /psci method smc
 	for ((n = 0; n < cpus; n++)); do
+		if [ -n "$keep" ] && [[ ,$keep, != *,$n,* ]]; then
+			fdtput -r "$dtb.new" "/cpus/cpu@$n"
+			continue
+		fi
 		fdtput -t s "$dtb.new" "/cpus/cpu@$n" enable-method psci
 	done
 	size=$(stat -c %s "$initrd")
@@ -60,15 +68,16 @@ dtb)
 	mv "$dtb.new" "$dtb"
 	;;
 loads)
-	# loads KERNEL INITRD DTB SVC-MASK: qemu.sh --load options for a boot.
+	# loads KERNEL INITRD DTB SVC-MASK [SVC-ONCE-MASK]: qemu.sh --load
+	# options for a boot.
 	printf -- '--load file=%s,addr=%s,force-raw=on\n' "$2" $FW_KERNEL "$3" $FW_INITRD "$4" $FW_DTB
 	i=0
-	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5"; do
+	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5" "${6:-0}"; do
 		printf -- '--load addr=0x%x,data=%s,data-len=4\n' $((FW_PARAMS + 4 * i)) "$v"
 		i=$((i + 1))
 	done
 	;;
 *)
-	die "usage: fw.sh build | dtb CPUS MODEL INITRD CMDLINE OUT | loads KERNEL INITRD DTB MASK"
+	die "usage: fw.sh build | dtb CPUS MODEL INITRD CMDLINE OUT [DT-CPUS] | loads KERNEL INITRD DTB MASK [ONCE]"
 	;;
 esac

@@ -10,6 +10,11 @@
 #   --hibernate 1 (two runs on one swap disk: the second resumes the image),
 #   --svc-cpus MASK (--via fw: the CPUs our firmware enters in SVC; the
 #   others enter in HYP; the guest is told as harness.svc_cpus),
+#   --svc-once MASK (--via fw: the CPUs our firmware enters in SVC at their
+#   first entry only, in HYP when they come back; the guest is told the
+#   boot's truth, harness.expect=mixed and this mask as harness.svc_cpus),
+#   --dt-cpus LIST (--via fw: the device tree lists only these CPUs, say
+#   0,2,3; QEMU gets --cpus of them, the guest expects as many as listed),
 #   --dump 1 (a big-endian kernel: the guest only dumps what the boot checks
 #   read, the host runs them, see dumped.sh; GUEST-SCENARIO must be boot)
 # Writes build/logs/boot/[base-]NAME.log and build/results/[base-]NAME.ktap:
@@ -28,6 +33,7 @@ res=$BUILD/results/$prefix$name.ktap
 mkdir -p "$(dirname "$res")"
 
 expect='' cpus=2 via=kernel config=test image=zImage extra='' hibernate=0 svc_cpus=0 dump=0
+dt_cpus='' svc_once=0
 opts=()
 while [ $# -gt 1 ]; do
 	case $1 in
@@ -40,6 +46,8 @@ while [ $# -gt 1 ]; do
 	--hibernate) hibernate=$2; shift 2; continue ;;
 	--svc-cpus) svc_cpus=$2; shift 2; continue ;;
 	--dump) dump=$2; shift 2; continue ;;
+	--dt-cpus) dt_cpus=$2; shift 2; continue ;;
+	--svc-once) svc_once=$2; shift 2; continue ;;
 	--cpu) model=$2 ;;
 	esac
 	opts+=("$1" "$2")
@@ -63,8 +71,19 @@ if [ "$image" = Image ]; then
 		mv -f "$img.$$" "$img"
 	fi
 fi
-cmdline="harness.scenario=$guest harness.expect=$expect harness.cpus=$cpus harness.kernel=$kernel"
-cmdline+=" harness.config=$config harness.svc_cpus=$svc_cpus$extra"
+guest_cpus=$cpus guest_expect=$expect guest_svc=$svc_cpus
+if [ "$svc_once" != 0 ]; then
+	if [ "$via" != fw ] || [ "$svc_cpus" != 0 ]; then
+		die "scenario.sh: --svc-once is for --via fw, without --svc-cpus"
+	fi
+	guest_expect=mixed guest_svc=$svc_once
+fi
+if [ -n "$dt_cpus" ]; then
+	[ "$via" = fw ] || die "scenario.sh: --dt-cpus is for --via fw"
+	guest_cpus=$(tr ',' '\n' <<<"$dt_cpus" | grep -c .)
+fi
+cmdline="harness.scenario=$guest harness.expect=$guest_expect harness.cpus=$guest_cpus"
+cmdline+=" harness.kernel=$kernel harness.config=$config harness.svc_cpus=$guest_svc$extra"
 initrd=$BUILD/initramfs.cpio
 if [ "$dump" = 1 ]; then
 	if [ "$guest" != boot ] || [ "$via" != kernel ]; then
@@ -95,11 +114,11 @@ fw)
 	dtb=$BUILD/disks/$prefix$name.dtb
 	mkdir -p "$(dirname "$dtb")"
 	"$HARNESS/fw.sh" dtb "$cpus" "${model:-cortex-a15}" "$BUILD/initramfs.cpio" \
-		"console=ttyAMA0 panic=-1 $cmdline" "$dtb"
+		"console=ttyAMA0 panic=-1 $cmdline" "$dtb" "$dt_cpus"
 	boot=(--fw "$BUILD/fw/fw.bin")
 	while read -r opt spec; do
 		boot+=("$opt" "$spec")
-	done < <("$HARNESS/fw.sh" loads "$img" "$BUILD/initramfs.cpio" "$dtb" "$svc_cpus")
+	done < <("$HARNESS/fw.sh" loads "$img" "$BUILD/initramfs.cpio" "$dtb" "$svc_cpus" "$svc_once")
 	;;
 *) die "scenario.sh: --via must be kernel, uboot, uefi or fw" ;;
 esac

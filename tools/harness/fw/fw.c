@@ -5,7 +5,9 @@
  *
  * The harness describes the boot in a parameter block that QEMU's generic
  * loader writes at FW_PARAMS: FW_MAGIC, the kernel's entry, the device tree,
- * and a mask of the CPUs that enter in SVC mode (the others enter in HYP).
+ * a mask of the CPUs that enter in SVC mode, and a mask of those that enter
+ * in SVC the first time only (a CPU that comes back after CPU_OFF then
+ * enters in HYP); the others enter in HYP.
  * fw.sh holds the memory layout and passes FW_PARAMS and FW_MAGIC in when it
  * builds this file; it also adds the PSCI node to the tree.
  */
@@ -47,12 +49,14 @@ struct fw_params {
 	uint32_t kernel;
 	uint32_t dtb;
 	uint32_t svc_cpus;
+	uint32_t svc_once;
 };
 
 struct fw_cpu {
 	volatile uint32_t state;	/* PSCI_ON, PSCI_OFF, PSCI_ON_PENDING */
 	volatile uint32_t entry;
 	volatile uint32_t context;
+	uint32_t entries;		/* times it entered the kernel */
 };
 
 static struct fw_cpu fw_cpus[NR_FW_CPUS];
@@ -77,9 +81,17 @@ static const struct fw_params *params(void)
 	return (const struct fw_params *)FW_PARAMS;
 }
 
-static uint32_t mode_of(uint32_t cpu)
+/* The mode this CPU enters the kernel in now; counts the entry. */
+static uint32_t entry_mode(uint32_t cpu)
 {
-	return (params()->svc_cpus >> cpu) & 1 ? MODE_SVC : MODE_HYP;
+	const struct fw_params *p = params();
+	uint32_t first = fw_cpus[cpu].entries++ == 0;
+
+	if ((p->svc_cpus >> cpu) & 1)
+		return MODE_SVC;
+	if (first && ((p->svc_once >> cpu) & 1))
+		return MODE_SVC;
+	return MODE_HYP;
 }
 
 /* Semihosting SYS_EXIT: the only way off for a machine without QEMU PSCI. */
@@ -133,7 +145,7 @@ static void __attribute__((noreturn)) wait_for_on(uint32_t cpu)
 	context = c->context;
 	c->state = PSCI_ON;
 	__asm__ volatile("dsb" : : : "memory");
-	enter_ns(entry, context, 0, mode_of(cpu));
+	enter_ns(entry, context, 0, entry_mode(cpu));
 }
 
 void fw_cpu_init(uint32_t cpu)
@@ -150,7 +162,7 @@ void fw_cpu_init(uint32_t cpu)
 		wait_for_on(cpu);
 	}
 	fw_cpus[0].state = PSCI_ON;
-	enter_ns(p->kernel, 0, p->dtb, mode_of(0));
+	enter_ns(p->kernel, 0, p->dtb, entry_mode(0));
 }
 
 static uint32_t this_cpu(void)

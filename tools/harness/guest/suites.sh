@@ -10,6 +10,7 @@ kunit_module() {
 	_mod=$2
 	shift 2
 	dmesg -c >/dev/null
+	[ $# = 0 ] || diag "insmod $_mod $*"
 	if ! insmod "$_mod" "$@" 2>"$HTMP/insmod.err"; then
 		diag "insmod $_mod: $(cat "$HTMP/insmod.err")"
 		ktap_result "$_suite.module_loads" false
