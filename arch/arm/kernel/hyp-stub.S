@@ -70,9 +70,13 @@ SYM_DATA_END(hyp_stub_state)
  * record_primary / record_secondary: note the mode in r4 for this CPU.
  * The boot CPU is logical CPU 0 by definition; any other entry finds its
  * slot by looking its MPIDR up in __cpu_logical_map, which the kernel
- * cleans to memory before a secondary can start (hyp.c). A secondary that
- * entered in another mode than the boot CPU sets BOOT_CPU_MODE_MISMATCH.
- * Clobber r5-r7.
+ * cleans to memory, all NR_CPUS entries, before a secondary can start
+ * (hyp.c). The walk goes upward and the first match wins: the entries
+ * below nr_cpu_ids are the real map, while those above can still hold the
+ * placeholders smp_setup_processor_id() wrote, which may equal the MPIDR
+ * of a real CPU when the device tree's MPIDRs are not 0..n-1. A secondary
+ * that entered in another mode than the boot CPU sets
+ * BOOT_CPU_MODE_MISMATCH. Clobber r5-r7.
  */
 	.macro	record_primary
 #ifndef ZIMAGE
@@ -92,14 +96,17 @@ SYM_DATA_END(hyp_stub_state)
 
 	mrc	p15, 0, r5, c0, c0, 5		@ MPIDR
 	bic	r5, r5, #0xff000000		@ affinity fields only
-	mov	r6, #NR_CPUS
+	mov	r6, #0
 .Lnext_cpu\@:
-	subs	r6, r6, #1
-	bmi	.Lrecorded\@			@ not in the map: left unrecorded
 	adr_l	r7, __cpu_logical_map
 	ldr	r7, [r7, r6, lsl #2]
 	cmp	r7, r5
-	bne	.Lnext_cpu\@
+	beq	.Lfound\@
+	add	r6, r6, #1
+	cmp	r6, #NR_CPUS
+	blo	.Lnext_cpu\@
+	b	.Lrecorded\@			@ not in the map: left unrecorded
+.Lfound\@:
 	adr_l	r7, __hyp_cpu_mode
 	str	r4, [r7, r6, lsl #2]
 .Lrecorded\@:

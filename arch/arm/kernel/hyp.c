@@ -368,8 +368,12 @@ static int hyp_cpu_online(unsigned int cpu)
 
 static int __init hyp_stub_early_init(void)
 {
-	/* Secondaries look themselves up in the map with the MMU off. */
-	__sync_cache_range_w(__cpu_logical_map, sizeof(u32) * nr_cpu_ids);
+	/*
+	 * Secondaries look themselves up in the map with the MMU off, and
+	 * may read past nr_cpu_ids: every entry they can read, as many as
+	 * there are records, is cleaned.
+	 */
+	__sync_cache_range_w(__cpu_logical_map, sizeof(__hyp_cpu_mode));
 	hyp_stub_lock_this_cpu(NULL);
 	return 0;
 }
