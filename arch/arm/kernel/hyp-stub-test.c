@@ -18,9 +18,11 @@
 #include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/gfp.h>
+#include <linux/kstrtox.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/random.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
@@ -38,6 +40,10 @@ static unsigned int fuzz_seed;
 module_param(fuzz_seed, uint, 0444);
 MODULE_PARM_DESC(fuzz_seed, "seed of the HVC fuzzer (0: pick one)");
 
+static bool destructive;
+module_param(destructive, bool, 0444);
+MODULE_PARM_DESC(destructive, "also run cases that leave the stub locked until reboot");
+
 /* One CPU's testvisor: a page holding a copy of the HYP code. */
 struct testvisor {
 	void *page;
@@ -52,6 +58,7 @@ struct cpu_report {
 	unsigned long want;	/* the value it wanted */
 	unsigned long traps;	/* WFI traps counted by the testvisor */
 	unsigned long calls;	/* HVCs issued */
+	unsigned long unexpected; /* HVCs the testvisor should have refused */
 };
 
 static bool report_check(struct cpu_report *r, const char *step,
@@ -108,8 +115,9 @@ static unsigned long hvc(unsigned long fn, unsigned long a1,
 
 /*
  * One full cycle on this CPU: install (through the C API, or with the
- * raw call Jailhouse makes), prove PL2, trap and count WFIs, hand back,
- * and check the stub answers again.
+ * raw call Jailhouse makes, after claiming the CPU as the documentation
+ * asks), prove PL2, check the kernel sends the hypervisor no stub call,
+ * trap and count WFIs, hand back, and check the stub answers again.
  */
 static void testvisor_cycle(struct testvisor *tv, struct cpu_report *r,
 			    bool raw, bool trap)
@@ -119,9 +127,13 @@ static void testvisor_cycle(struct testvisor *tv, struct cpu_report *r,
 	int i;
 
 	if (raw) {
-		if (!report_check(r, "raw HVC_SET_VECTORS",
-				  hvc(HVC_SET_VECTORS, tv->phys, NULL), 0))
+		if (!report_check(r, "hyp_claim_cpu()", hyp_claim_cpu(), 0))
 			return;
+		if (!report_check(r, "raw HVC_SET_VECTORS",
+				  hvc(HVC_SET_VECTORS, tv->phys, NULL), 0)) {
+			hyp_release_cpu();
+			return;
+		}
 	} else if (!report_check(r, "hyp_set_vectors()",
 				 hyp_set_vectors(tv->phys), 0)) {
 		return;
@@ -137,10 +149,18 @@ static void testvisor_cycle(struct testvisor *tv, struct cpu_report *r,
 		report_check(r, "HSCTLR.TE", res.a2 & HSCTLR_TE,
 			     IS_ENABLED(CONFIG_THUMB2_KERNEL) ? HSCTLR_TE : 0);
 	}
-	/* The stub's own calls now reach the testvisor, not the stub. */
-	report_check(r, "DISCOVER reaches the testvisor",
+	/* The API knows who holds HYP: it sends no stub call. */
+	report_check(r, "hyp_set_vectors() while held",
+		     hyp_set_vectors(tv->phys), -EBUSY);
+	report_check(r, "hyp_stub_discover() while held",
+		     hyp_stub_discover(&info), -EBUSY);
+	report_check(r, "no stub call reached the testvisor",
+		     hvc(TESTVISOR_UNEXPECTED, 0, NULL), r->unexpected);
+	/* A raw stub call does reach it, and is refused. */
+	report_check(r, "raw DISCOVER reaches the testvisor",
 		     hvc(HVC_STUB_DISCOVER, 0, NULL), TESTVISOR_ERR);
-	r->calls++;
+	r->unexpected++;
+	r->calls += 3;
 
 	if (trap) {
 		report_check(r, "TRAP_WFI", hvc(TESTVISOR_TRAP_WFI, 0, NULL), 0);
@@ -150,11 +170,16 @@ static void testvisor_cycle(struct testvisor *tv, struct cpu_report *r,
 		r->calls += 2;
 	}
 
-	if (raw)
+	if (raw) {
+		report_check(r, "hyp_reset_vectors() while claimed",
+			     hyp_reset_vectors(), -EBUSY);
 		report_check(r, "raw HVC_RESET_VECTORS",
 			     hvc(HVC_RESET_VECTORS, 0, NULL), 0);
-	else
+		report_check(r, "hyp_release_cpu()", hyp_release_cpu(), 0);
+		r->calls++;
+	} else {
 		report_check(r, "hyp_reset_vectors()", hyp_reset_vectors(), 0);
+	}
 	r->calls++;
 	if (report_check(r, "discover after reset", hyp_stub_discover(&info), 0))
 		report_check(r, "version after reset", info.version,
@@ -234,6 +259,7 @@ static void run_cycles(struct kunit *test, bool raw, int repeats)
 /* The global record, the per-CPU record and the API agree. */
 static void hyp_stub_boot_mode_record_consistent(struct kunit *test)
 {
+	bool all_hyp = true;
 	int primary, mode;
 	unsigned int cpu;
 
@@ -253,6 +279,17 @@ static void hyp_stub_boot_mode_record_consistent(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, hyp_stub_vectors_phys() != 0,
 			primary == HYP_MODE || is_hyp_mode_mismatched());
+
+	/*
+	 * Availability follows what the records say now: every CPU that has
+	 * entered the kernel last entered in HYP, and the stub takes installs.
+	 */
+	for_each_possible_cpu(cpu) {
+		mode = hyp_cpu_boot_mode(cpu);
+		if (mode > 0 && mode != HYP_MODE)
+			all_hyp = false;
+	}
+	KUNIT_EXPECT_EQ(test, is_hyp_mode_available(), all_hyp && !hyp_stub_locked());
 }
 
 struct discover_args {
@@ -463,6 +500,9 @@ static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.state, HVC_STUB_STATE_LOCKED);
 	KUNIT_EXPECT_EQ(test, hyp_stub_lock(), 0);	/* again: fine */
 	KUNIT_EXPECT_TRUE(test, hyp_stub_locked());
+	/* What a hypervisor checks before it installs says no. */
+	KUNIT_EXPECT_FALSE(test, is_hyp_mode_available());
+	KUNIT_EXPECT_EQ(test, hyp_claim_cpu(), -EPERM);
 }
 
 /* Where no CPU has a stub, every call says so and issues no HVC. */
@@ -479,6 +519,8 @@ static void hyp_stub_svc_boot_api_returns_enodev(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hyp_stub_discover(&info), -ENODEV);
 	KUNIT_EXPECT_EQ(test, hyp_stub_call(HVC_STUB_DISCOVER, 0, 0, 0, &res), -ENODEV);
 	KUNIT_EXPECT_EQ(test, hyp_stub_lock(), -ENODEV);
+	KUNIT_EXPECT_EQ(test, hyp_claim_cpu(), -ENODEV);
+	KUNIT_EXPECT_EQ(test, hyp_release_cpu(), -EINVAL);
 	KUNIT_EXPECT_FALSE(test, is_hyp_mode_available());
 	KUNIT_EXPECT_EQ(test, hyp_cpu_boot_mode(0), SVC_MODE);
 }
@@ -617,6 +659,183 @@ static void hyp_stub_fuzz_every_cpu(struct kunit *test)
 	cpus_read_unlock();
 }
 
+/* What the kernel did to a CPU a hypervisor installed itself on. */
+struct held_args {
+	struct testvisor *tv;
+	int claim, set, raw_set, api_set, discover, reset, claim_again;
+	int release_early, release, release_again, discover_after;
+	unsigned long unexpected;
+};
+
+/*
+ * Jailhouse's pattern on this CPU: claim, install with a raw HVC, then
+ * every stub-only call the kernel has; hand back by itself and release.
+ */
+static long claimed_on_cpu(void *data)
+{
+	struct held_args *a = data;
+	struct hyp_stub_info info;
+
+	preempt_disable();
+	a->release_early = hyp_release_cpu();
+	a->claim = hyp_claim_cpu();
+	if (!a->claim) {
+		a->raw_set = hvc(HVC_SET_VECTORS, a->tv->phys, NULL);
+		a->api_set = hyp_set_vectors(a->tv->phys);
+		a->discover = hyp_stub_discover(&info);
+		a->reset = hyp_reset_vectors();
+		a->claim_again = hyp_claim_cpu();
+		a->unexpected = hvc(TESTVISOR_UNEXPECTED, 0, NULL);
+		hvc(HVC_RESET_VECTORS, 0, NULL);
+		a->release = hyp_release_cpu();
+		a->release_again = hyp_release_cpu();
+		a->discover_after = hyp_stub_discover(&info);
+	}
+	preempt_enable();
+	return 0;
+}
+
+/*
+ * A claimed CPU gets no stub call from the kernel: every call that would
+ * send one says -EBUSY, and the hypervisor counts no unexpected HVC.
+ */
+static void hyp_stub_claimed_cpu_gets_no_stub_calls(struct kunit *test)
+{
+	struct held_args a;
+	struct testvisor tv;
+	unsigned int cpu, cpus = 0;
+
+	skip_unless_stub_usable(test);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
+			continue;
+		KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
+		memset(&a, 0, sizeof(a));
+		a.tv = &tv;
+		work_on_cpu(cpu, claimed_on_cpu, &a);
+		testvisor_destroy(&tv);
+
+		KUNIT_EXPECT_EQ_MSG(test, a.release_early, -EINVAL, "CPU%u", cpu);
+		KUNIT_ASSERT_EQ_MSG(test, a.claim, 0, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.raw_set, 0, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.api_set, -EBUSY, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.discover, -EBUSY, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.reset, -EBUSY, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.claim_again, -EBUSY, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.unexpected, 0UL,
+				    "CPU%u: stub calls sent to the hypervisor", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.release, 0, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.release_again, -EINVAL, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.discover_after, 0, "CPU%u", cpu);
+		cpus++;
+	}
+	cpus_read_unlock();
+	KUNIT_EXPECT_GT(test, cpus, 0U);
+}
+
+static long unclaimed_on_cpu(void *data)
+{
+	struct held_args *a = data;
+	struct hyp_stub_info info;
+
+	preempt_disable();
+	a->raw_set = hvc(HVC_SET_VECTORS, a->tv->phys, NULL);
+	a->discover = hyp_stub_discover(&info);
+	a->unexpected = hvc(TESTVISOR_UNEXPECTED, 0, NULL);
+	hvc(HVC_RESET_VECTORS, 0, NULL);
+	a->discover_after = hyp_stub_discover(&info);
+	preempt_enable();
+	return 0;
+}
+
+/*
+ * Without a claim the kernel cannot know (Documentation/arm/hyp-abi.rst):
+ * its stub call reaches the hypervisor, and hyp_stub_discover() says that
+ * what answered is not the stub rather than pass its answer on.
+ */
+static void hyp_stub_unclaimed_install_is_not_the_stub(struct kunit *test)
+{
+	struct held_args a = {};
+	struct testvisor tv;
+
+	skip_unless_stub_usable(test);
+	if (hyp_cpu_boot_mode(0) != HYP_MODE)
+		kunit_skip(test, "CPU0 did not enter in HYP mode");
+	KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
+	a.tv = &tv;
+	work_on_cpu(0, unclaimed_on_cpu, &a);
+	testvisor_destroy(&tv);
+	KUNIT_EXPECT_EQ(test, a.raw_set, 0);
+	KUNIT_EXPECT_EQ(test, a.discover, -EIO);
+	KUNIT_EXPECT_EQ(test, a.unexpected, 1UL);
+	KUNIT_EXPECT_EQ(test, a.discover_after, 0);
+}
+
+static long claim_install_on_cpu(void *data)
+{
+	struct held_args *a = data;
+
+	preempt_disable();
+	a->claim = hyp_claim_cpu();
+	if (!a->claim)
+		a->raw_set = hvc(HVC_SET_VECTORS, a->tv->phys, NULL);
+	preempt_enable();
+	return 0;
+}
+
+static long hand_back_on_cpu(void *data)
+{
+	struct held_args *a = data;
+	struct hyp_stub_info info = {};
+
+	preempt_disable();
+	a->unexpected = hvc(TESTVISOR_UNEXPECTED, 0, NULL);
+	hvc(HVC_RESET_VECTORS, 0, NULL);
+	a->release = hyp_release_cpu();
+	a->raw_set = hvc(HVC_SET_VECTORS, a->tv->phys, NULL);
+	a->discover_after = hyp_stub_discover(&info);
+	a->discover = info.state;
+	a->claim_again = hyp_claim_cpu();
+	preempt_enable();
+	return 0;
+}
+
+/*
+ * Locking while a hypervisor holds a CPU sends that CPU nothing; the lock
+ * engages there when HYP comes back. Leaves the stub locked until reboot:
+ * runs only with destructive=1, and last.
+ */
+static void hyp_stub_lock_while_claimed(struct kunit *test)
+{
+	struct held_args a = {};
+	struct testvisor tv;
+
+	if (!destructive)
+		kunit_skip(test, "leaves the stub locked: load with destructive=1");
+	skip_unless_stub_usable(test);
+	if (hyp_cpu_boot_mode(0) != HYP_MODE)
+		kunit_skip(test, "CPU0 did not enter in HYP mode");
+	KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
+	a.tv = &tv;
+	work_on_cpu(0, claim_install_on_cpu, &a);
+	KUNIT_ASSERT_EQ(test, a.claim, 0);
+	KUNIT_EXPECT_EQ(test, a.raw_set, 0);
+
+	KUNIT_EXPECT_EQ(test, hyp_stub_lock(), 0);
+	KUNIT_EXPECT_TRUE(test, hyp_stub_locked());
+	KUNIT_EXPECT_FALSE(test, is_hyp_mode_available());
+
+	work_on_cpu(0, hand_back_on_cpu, &a);
+	testvisor_destroy(&tv);
+	KUNIT_EXPECT_EQ_MSG(test, a.unexpected, 0UL, "the lock sent CPU0's hypervisor a call");
+	KUNIT_EXPECT_EQ(test, a.release, 0);
+	KUNIT_EXPECT_EQ_MSG(test, a.raw_set, HVC_STUB_ERR, "CPU0 takes installs after the lock");
+	KUNIT_EXPECT_EQ(test, a.discover_after, 0);
+	KUNIT_EXPECT_EQ(test, a.discover, HVC_STUB_STATE_LOCKED);
+	KUNIT_EXPECT_EQ(test, a.claim_again, -EPERM);
+}
+
 static struct kunit_case hyp_stub_cases[] = {
 	KUNIT_CASE(hyp_stub_boot_mode_record_consistent),
 	KUNIT_CASE(hyp_stub_discover_reports_abi),
@@ -628,11 +847,53 @@ static struct kunit_case hyp_stub_cases[] = {
 	KUNIT_CASE(hyp_stub_lock_refuses_set_vectors),
 	KUNIT_CASE(hyp_stub_svc_boot_api_returns_enodev),
 	KUNIT_CASE(hyp_stub_fuzz_every_cpu),
+	KUNIT_CASE(hyp_stub_claimed_cpu_gets_no_stub_calls),
+	KUNIT_CASE(hyp_stub_unclaimed_install_is_not_the_stub),
+	/* Last: it locks the stub. */
+	KUNIT_CASE(hyp_stub_lock_while_claimed),
 	{}
 };
 
+/*
+ * 6.1's KUnit runs a module's suites while the module is still coming up
+ * (MODULE_STATE_COMING), before load_module() parses its parameters: read
+ * them from the module's argument string, so that "insmod
+ * hyp_stub_kunit.ko fuzz_seed=N destructive=1" does what it says. Built
+ * in, the suite has only the defaults.
+ */
+static int hyp_stub_suite_init(struct kunit_suite *suite)
+{
+#ifdef MODULE
+	char *args, *next, *param, *val;
+	int ret = 0;
+
+	if (!THIS_MODULE->args)
+		return 0;
+	args = kstrdup(THIS_MODULE->args, GFP_KERNEL);
+	if (!args)
+		return -ENOMEM;
+	next = skip_spaces(args);
+	while (*next && !ret) {
+		next = next_arg(next, &param, &val);
+		if (!val)
+			continue;
+		if (!strcmp(param, "fuzz_seed"))
+			ret = kstrtouint(val, 0, &fuzz_seed);
+		else if (!strcmp(param, "destructive"))
+			ret = kstrtobool(val, &destructive);
+		if (ret)
+			pr_err("hyp_stub_kunit: bad value %s=%s\n", param, val);
+	}
+	kfree(args);
+	return ret;
+#else
+	return 0;
+#endif
+}
+
 static struct kunit_suite hyp_stub_suite = {
 	.name = "hyp_stub",
+	.suite_init = hyp_stub_suite_init,
 	.test_cases = hyp_stub_cases,
 };
 

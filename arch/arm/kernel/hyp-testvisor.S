@@ -15,7 +15,11 @@
  *                       r3 = CPSR (values only PL2 can read)
  *   TESTVISOR_TRAP_WFI: HCR.TWI set, trap counter zeroed; r0 = 0
  *   TESTVISOR_UNTRAP:   HCR.TWI clear; r0 = number of WFIs trapped
- * Anything else: r0 = TESTVISOR_ERR, which the stub never returns.
+ *   TESTVISOR_UNEXPECTED: r0 = number of HVCs it did not expect, since
+ *                       it was installed
+ * Anything else is refused and counted, the way a real hypervisor refuses
+ * a call it does not know (some park the CPU): r0 = TESTVISOR_ERR, which
+ * the stub never returns.
  */
 
 #include <linux/linkage.h>
@@ -69,7 +73,18 @@ tv_trap:
 	beq	tv_trap_wfi
 	cmp	r0, #TESTVISOR_UNTRAP
 	beq	tv_untrap
+	cmp	r0, #TESTVISOR_UNEXPECTED
+	beq	tv_unexpected
+	adr	r1, tv_unexpected_count
+	ldr	r0, [r1]
+	add	r0, r0, #1
+	str	r0, [r1]
 	mov32	r0, TESTVISOR_ERR
+	eret
+
+tv_unexpected:
+	adr	r1, tv_unexpected_count
+	ldr	r0, [r1]
 	eret
 
 tv_whoami:
@@ -126,6 +141,8 @@ hyp_testvisor_stub_vectors:			@ filled in by the C half
 tv_stub_vectors:
 	.long	0
 tv_wfi_count:
+	.long	0
+tv_unexpected_count:
 	.long	0
 	.globl	hyp_testvisor_end
 hyp_testvisor_end:

@@ -17,6 +17,7 @@
 #include <linux/preempt.h>
 #include <linux/printk.h>
 #include <linux/smp.h>
+#include <linux/syscore_ops.h>
 #include <linux/sysfs.h>
 #include <asm/memory.h>
 #include <asm/opcodes-virt.h>
@@ -29,8 +30,23 @@ extern u32 __hyp_cpu_mode[NR_CPUS];
 /* Locked by hyp_stub_lock=/sysfs; the stub holds the state that counts. */
 static bool hyp_locked;
 
-/* This CPU's HVBAR points at a hypervisor installed through this API. */
-static DEFINE_PER_CPU(bool, hyp_foreign_vectors);
+/* Who holds HYP on a CPU that has the stub. */
+enum hyp_holder {
+	HYP_HELD_BY_STUB,	/* the stub: stub calls are safe */
+	HYP_HELD_VIA_API,	/* a hypervisor installed by hyp_set_vectors() */
+	HYP_HELD_BY_CLAIM,	/* a hypervisor that claimed it (hyp_claim_cpu()) */
+};
+
+static DEFINE_PER_CPU(u8, hyp_holder);
+
+/*
+ * What the per-CPU records said when they were last read (hyp_refresh()),
+ * for predicates that must not do cache maintenance: __soft_restart()
+ * calls is_hyp_mode_available() with the caches off.
+ */
+static bool hyp_all_hyp;	/* every CPU that entered, last in HYP */
+static bool hyp_mixed;		/* CPUs that entered disagree */
+static bool hyp_any_stub;	/* some CPU last entered in HYP */
 
 /* The boot report is out: later CPUs report themselves as they arrive. */
 static bool hyp_reported;
@@ -76,30 +92,60 @@ int hyp_cpu_boot_mode(unsigned int cpu)
 }
 EXPORT_SYMBOL_GPL(hyp_cpu_boot_mode);
 
+/*
+ * Re-read every CPU's record: at boot, when a CPU comes online and on
+ * resume, the places where records change. A CPU that never entered the
+ * kernel (maxcpus=, not yet onlined) has no say.
+ */
+static void hyp_refresh(void)
+{
+	bool mixed = false, any_hyp = false;
+	unsigned int cpu;
+	int mode, first = 0;
+
+	for_each_possible_cpu(cpu) {
+		mode = hyp_cpu_boot_mode(cpu);
+		if (mode <= 0)
+			continue;
+		if (!first)
+			first = mode;
+		else if (mode != first)
+			mixed = true;
+		if (mode == HYP_MODE)
+			any_hyp = true;
+	}
+	WRITE_ONCE(hyp_all_hyp, first == HYP_MODE && !mixed);
+	WRITE_ONCE(hyp_mixed, mixed);
+	WRITE_ONCE(hyp_any_stub, any_hyp);
+}
+
 /**
- * is_hyp_mode_available() - whether every CPU entered the kernel in HYP mode
+ * is_hyp_mode_available() - whether a hypervisor can install itself
  *
- * Return: true if the boot CPU entered in HYP mode and no CPU has entered
- * in another mode since.
+ * True when every CPU that has entered the kernel last entered it in HYP
+ * mode, so each has the stub, and the stub is not locked. A CPU that
+ * entered in SVC once and in HYP since counts as HYP. A hypervisor then
+ * installs on each CPU with hyp_set_vectors(), or claims it first with
+ * hyp_claim_cpu() if it issues HVC_SET_VECTORS itself. Safe to call with
+ * the caches off.
+ *
+ * Return: true if a hypervisor can install itself on every CPU.
  */
 bool is_hyp_mode_available(void)
 {
-	sync_boot_mode();
-	return (__boot_cpu_mode & MODE_MASK) == HYP_MODE &&
-	       !(__boot_cpu_mode & BOOT_CPU_MODE_MISMATCH);
+	return READ_ONCE(hyp_all_hyp) && !READ_ONCE(hyp_locked);
 }
 EXPORT_SYMBOL_GPL(is_hyp_mode_available);
 
 /**
  * is_hyp_mode_mismatched() - whether CPUs entered the kernel in different modes
  *
- * Return: true once any CPU entered in another mode than the boot CPU;
- * hyp_cpu_boot_mode() tells which.
+ * Return: true while the CPUs that have entered the kernel last entered it
+ * in different modes; hyp_cpu_boot_mode() tells which.
  */
 bool is_hyp_mode_mismatched(void)
 {
-	sync_boot_mode();
-	return !!(__boot_cpu_mode & BOOT_CPU_MODE_MISMATCH);
+	return READ_ONCE(hyp_mixed);
 }
 EXPORT_SYMBOL_GPL(is_hyp_mode_mismatched);
 
@@ -170,9 +216,7 @@ EXPORT_SYMBOL_GPL(hyp_stub_call);
  */
 phys_addr_t hyp_stub_vectors_phys(void)
 {
-	sync_boot_mode();
-	if ((__boot_cpu_mode & MODE_MASK) != HYP_MODE &&
-	    !is_hyp_mode_mismatched())
+	if (!READ_ONCE(hyp_any_stub))
 		return 0;
 	return __pa_symbol(__hyp_stub_vectors);
 }
@@ -187,9 +231,9 @@ EXPORT_SYMBOL_GPL(hyp_stub_vectors_phys);
  * coherency. Call with preemption disabled (on_each_cpu() does).
  *
  * Return: 0 on success; -ENODEV if this CPU has no stub; -EINVAL if HVBAR
- * cannot hold @vectors; -EBUSY if a hypervisor installed through this call
- * has not handed HYP back; -EPERM if the stub is locked; -EIO if the stub
- * refused anyway. Nothing changes unless it returns 0.
+ * cannot hold @vectors; -EBUSY if a hypervisor holds this CPU (installed
+ * through this call, or claimed); -EPERM if the stub is locked; -EIO if
+ * the stub refused anyway. Nothing changes unless it returns 0.
  */
 int hyp_set_vectors(phys_addr_t vectors)
 {
@@ -201,7 +245,7 @@ int hyp_set_vectors(phys_addr_t vectors)
 	preempt_disable();
 	if (!hyp_this_cpu_has_stub())
 		ret = -ENODEV;
-	else if (this_cpu_read(hyp_foreign_vectors))
+	else if (this_cpu_read(hyp_holder) != HYP_HELD_BY_STUB)
 		ret = -EBUSY;
 	else if (READ_ONCE(hyp_locked))
 		ret = -EPERM;
@@ -210,7 +254,7 @@ int hyp_set_vectors(phys_addr_t vectors)
 	else
 		ret = 0;
 	if (!ret)
-		this_cpu_write(hyp_foreign_vectors, true);
+		this_cpu_write(hyp_holder, HYP_HELD_VIA_API);
 	preempt_enable();
 	return ret;
 }
@@ -220,29 +264,102 @@ EXPORT_SYMBOL_GPL(hyp_set_vectors);
 static void hyp_stub_lock_this_cpu(void *unused)
 {
 	if (READ_ONCE(hyp_locked) && hyp_this_cpu_has_stub() &&
-	    !this_cpu_read(hyp_foreign_vectors))
+	    this_cpu_read(hyp_holder) == HYP_HELD_BY_STUB)
 		hyp_hvc(HVC_STUB_LOCK, 0, 0, 0, NULL);
 }
 
 /**
+ * hyp_claim_cpu() - reserve this CPU's HYP for a hypervisor's own install
+ *
+ * For a hypervisor that installs itself with its own HVC_SET_VECTORS
+ * rather than hyp_set_vectors() (Jailhouse does): call it on each CPU
+ * before that HVC, and hyp_release_cpu() once the hypervisor has handed
+ * HYP back to the stub. The kernel cannot ask who holds HYP (some
+ * hypervisors stop a CPU on any HVC they do not expect), so a claim is
+ * how it knows: while a CPU is claimed it sends it no stub call.
+ * hyp_set_vectors(), hyp_reset_vectors() and hyp_stub_discover() return
+ * -EBUSY there, and hyp_stub_lock() engages the lock on it only when it
+ * is released. Call with preemption disabled.
+ *
+ * Return: 0 if this CPU is now reserved for the caller; -ENODEV if it has
+ * no stub; -EBUSY if a hypervisor holds it already; -EPERM if the stub is
+ * locked (it would refuse the install).
+ */
+int hyp_claim_cpu(void)
+{
+	int ret = 0;
+
+	preempt_disable();
+	if (!hyp_this_cpu_has_stub())
+		ret = -ENODEV;
+	else if (this_cpu_read(hyp_holder) != HYP_HELD_BY_STUB)
+		ret = -EBUSY;
+	else if (READ_ONCE(hyp_locked))
+		ret = -EPERM;
+	else
+		this_cpu_write(hyp_holder, HYP_HELD_BY_CLAIM);
+	preempt_enable();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hyp_claim_cpu);
+
+/**
+ * hyp_release_cpu() - end a claim: HYP is back with the stub
+ *
+ * The hypervisor that claimed this CPU has written the stub's vectors
+ * (hyp_stub_vectors_phys()) back to HVBAR. The kernel checks that the stub
+ * answers (HVC_STUB_DISCOVER), then sends this CPU stub calls again and
+ * engages the lock here if hyp_stub_lock() was called meanwhile. Call with
+ * preemption disabled.
+ *
+ * Return: 0 on success; -EINVAL if this CPU is not claimed; -EIO if what
+ * answers is not the stub (the CPU stays claimed).
+ */
+int hyp_release_cpu(void)
+{
+	struct hyp_stub_res res;
+	int ret = 0;
+
+	preempt_disable();
+	if (this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM) {
+		ret = -EINVAL;
+	} else if (hyp_hvc(HVC_STUB_DISCOVER, 0, 0, 0, &res) !=
+		   HVC_STUB_ABI_VERSION) {
+		ret = -EIO;
+	} else {
+		this_cpu_write(hyp_holder, HYP_HELD_BY_STUB);
+		hyp_stub_lock_this_cpu(NULL);
+	}
+	preempt_enable();
+	return ret;
+}
+EXPORT_SYMBOL_GPL(hyp_release_cpu);
+
+/**
  * hyp_reset_vectors() - hand HYP on this CPU back to the stub
  *
- * Issues HVC_RESET_VECTORS: an installed hypervisor must then restore the
- * stub's vectors (hyp_stub_vectors_phys()); the stub itself just succeeds.
- * Allowed when the stub is locked. Call with preemption disabled.
+ * Issues HVC_RESET_VECTORS: a hypervisor installed with hyp_set_vectors()
+ * must then restore the stub's vectors (hyp_stub_vectors_phys()); the stub
+ * itself just succeeds. Allowed when the stub is locked. A claimed CPU is
+ * handed back by its hypervisor, then hyp_release_cpu(). Call with
+ * preemption disabled.
  *
- * Return: 0 on success, -ENODEV if this CPU has no stub, -EIO if HYP
- * refused.
+ * Return: 0 on success, -ENODEV if this CPU has no stub, -EBUSY if it is
+ * claimed, -EIO if HYP refused.
  */
 int hyp_reset_vectors(void)
 {
 	int ret = -ENODEV;
 
 	preempt_disable();
-	if (hyp_this_cpu_has_stub()) {
+	if (!hyp_this_cpu_has_stub()) {
+		ret = -ENODEV;
+	} else if (this_cpu_read(hyp_holder) == HYP_HELD_BY_CLAIM) {
+		ret = -EBUSY;
+	} else {
 		ret = hyp_hvc(HVC_RESET_VECTORS, 0, 0, 0, NULL) ? -EIO : 0;
 		if (!ret) {
-			this_cpu_write(hyp_foreign_vectors, false);
+			this_cpu_write(hyp_holder, HYP_HELD_BY_STUB);
 			hyp_stub_lock_this_cpu(NULL);
 		}
 	}
@@ -256,8 +373,8 @@ EXPORT_SYMBOL_GPL(hyp_reset_vectors);
  * @info: filled in with the ABI version, features and state
  *
  * Return: 0 on success, -ENODEV if this CPU has no stub, -EBUSY if a
- * hypervisor installed through hyp_set_vectors() holds HYP, -EIO if what
- * answered is not the stub.
+ * hypervisor holds this CPU (installed through hyp_set_vectors(), or
+ * claimed), -EIO if what answered is not the stub.
  */
 int hyp_stub_discover(struct hyp_stub_info *info)
 {
@@ -267,14 +384,14 @@ int hyp_stub_discover(struct hyp_stub_info *info)
 	preempt_disable();
 	if (!hyp_this_cpu_has_stub())
 		ret = -ENODEV;
-	else if (this_cpu_read(hyp_foreign_vectors))
+	else if (this_cpu_read(hyp_holder) != HYP_HELD_BY_STUB)
 		ret = -EBUSY;
 	else
 		hyp_hvc(HVC_STUB_DISCOVER, 0, 0, 0, &res);
 	preempt_enable();
 	if (ret)
 		return ret;
-	if (res.a0 == HVC_STUB_ERR)
+	if (res.a0 != HVC_STUB_ABI_VERSION)
 		return -EIO;
 	info->version = res.a0;
 	info->features = res.a1;
@@ -300,7 +417,10 @@ EXPORT_SYMBOL_GPL(hyp_stub_locked);
  *
  * The stub enforces it in HYP, for raw HVCs too, and on CPUs that come
  * online later. A hypervisor already installed keeps running and can
- * still hand HYP back. There is no unlock.
+ * still hand HYP back; the kernel sends a CPU that a hypervisor holds no
+ * call, and engages the lock there once HYP is back with the stub. After
+ * it is_hyp_mode_available() is false and hyp_claim_cpu() fails. There is
+ * no unlock.
  *
  * Return: 0 on success, -ENODEV if no CPU entered the kernel in HYP mode.
  */
@@ -340,7 +460,8 @@ void __init hyp_mode_check(void)
 {
 	unsigned int cpu;
 
-	if (is_hyp_mode_available()) {
+	hyp_refresh();
+	if (READ_ONCE(hyp_all_hyp)) {
 		pr_info("All CPU(s) started in HYP mode.\n");
 		pr_info("Virtualization extensions available.\n");
 	} else if (is_hyp_mode_mismatched()) {
@@ -358,8 +479,9 @@ void __init hyp_mode_check(void)
 /* Runs on a CPU that came back online: through head.S, to the stub. */
 static int hyp_cpu_online(unsigned int cpu)
 {
-	this_cpu_write(hyp_foreign_vectors, false);
+	this_cpu_write(hyp_holder, HYP_HELD_BY_STUB);
 	sync_boot_mode();
+	hyp_refresh();
 	if (hyp_reported)
 		hyp_report_cpu(cpu);
 	hyp_stub_lock_this_cpu(NULL);
@@ -374,6 +496,7 @@ static int __init hyp_stub_early_init(void)
 	 * there are records, is cleaned.
 	 */
 	__sync_cache_range_w(__cpu_logical_map, sizeof(__hyp_cpu_mode));
+	hyp_refresh();
 	hyp_stub_lock_this_cpu(NULL);
 	return 0;
 }
@@ -440,6 +563,16 @@ static const struct attribute_group hyp_system_group = {
 	.attrs = hyp_system_attrs,
 };
 
+/* Resume entered the boot CPU again, through the stub. */
+static void hyp_resume(void)
+{
+	hyp_refresh();
+}
+
+static struct syscore_ops hyp_syscore_ops = {
+	.resume = hyp_resume,
+};
+
 static int __init hyp_stub_sysfs_init(void)
 {
 	unsigned int cpu;
@@ -451,6 +584,7 @@ static int __init hyp_stub_sysfs_init(void)
 		return ret;
 	/* A lock from the command line, where the boot CPU had no stub. */
 	on_each_cpu(hyp_stub_lock_this_cpu, NULL, 1);
+	register_syscore_ops(&hyp_syscore_ops);
 
 	for_each_possible_cpu(cpu) {
 		struct device *dev = get_cpu_device(cpu);

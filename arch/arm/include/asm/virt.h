@@ -85,6 +85,8 @@ int hyp_stub_call(unsigned long fn, unsigned long a1, unsigned long a2,
 		  unsigned long a3, struct hyp_stub_res *res);
 bool hyp_stub_locked(void);
 int hyp_stub_lock(void);
+int hyp_claim_cpu(void);
+int hyp_release_cpu(void);
 
 #else /* !CONFIG_ARM_VIRT_EXT */
 
@@ -142,6 +144,16 @@ static inline bool hyp_stub_locked(void)
 }
 
 static inline int hyp_stub_lock(void)
+{
+	return -ENODEV;
+}
+
+static inline int hyp_claim_cpu(void)
+{
+	return -ENODEV;
+}
+
+static inline int hyp_release_cpu(void)
 {
 	return -ENODEV;
 }
