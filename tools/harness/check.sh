@@ -54,8 +54,9 @@ TESTS=(
 	"without_virt_ext_hyp_2cpu|patched|novirt --config novirt --mode hyp --cpus 2"
 	"without_virt_ext_svc_2cpu|patched|novirt --config novirt --mode svc --cpus 2"
 	# Big-endian: the guest dumps, the host judges (scenario.sh --dump).
-	"big_endian_hyp_2cpu|patched|boot --config be --mode hyp --cpus 2 --dump 1"
-	"big_endian_svc_2cpu|patched|boot --config be --mode svc --cpus 2 --dump 1"
+	# Its suite is built in: its long parts are asked for on the command line.
+	"big_endian_hyp_2cpu|patched|boot --config be --mode hyp --cpus 2 --dump 1 --cmdline hyp_stub_kunit.stress=1"
+	"big_endian_svc_2cpu|patched|boot --config be --mode svc --cpus 2 --dump 1 --cmdline hyp_stub_kunit.stress=1"
 )
 # Hotplug waits for RCU grace periods at HZ=100: expedited ones make a cycle
 # about 3 times faster without changing what the stub sees.
@@ -73,6 +74,8 @@ for model in cortex-a15 cortex-a7; do
 done
 TESTS+=(
 	"hyp_2cpu_locked|boot|boot --mode hyp --cpus 2 --cmdline hyp_stub_lock"
+	# The suite and the kselftest as a CI farm runs them: quick, harmless.
+	"hyp_2cpu_routine_run|boot|routine --mode hyp --cpus 2"
 	# The suite's case that locks the stub at run time, with a CPU claimed
 	# (destructive=1), and a fuzz seed given: both must reach the module.
 	"hyp_2cpu_lock_while_claimed|boot|boot --mode hyp --cpus 2 --cmdline harness.kunit=destructive=1,fuzz_seed=12345"

@@ -12,6 +12,10 @@
  * Per-CPU work runs on the CPU concerned (work_on_cpu() with preemption
  * off, or smp_call_function_single()); it only records what it saw, and
  * the test thread makes the assertions.
+ *
+ * By default the suite is quick and leaves the machine as it found it, for
+ * boards that run it routinely: stress=1 adds the long runs and CPU
+ * hotplug, destructive=1 the case that locks the stub until reboot.
  */
 
 #include <kunit/test.h>
@@ -33,8 +37,11 @@
 #define HSCTLR_M		BIT(0)
 #define HSCTLR_TE		BIT(30)
 #define TESTVISOR_WFIS		16	/* WFIs executed under the trap */
-#define CYCLE_REPEATS		1000
-#define FUZZ_CALLS		100000
+/* Without stress=1: quick, as on a board that runs the suite routinely. */
+#define CYCLE_REPEATS		10
+#define CYCLE_REPEATS_STRESS	1000
+#define FUZZ_CALLS		1000
+#define FUZZ_CALLS_STRESS	100000
 
 static unsigned int fuzz_seed;
 module_param(fuzz_seed, uint, 0444);
@@ -43,6 +50,10 @@ MODULE_PARM_DESC(fuzz_seed, "seed of the HVC fuzzer (0: pick one)");
 static bool destructive;
 module_param(destructive, bool, 0444);
 MODULE_PARM_DESC(destructive, "also run cases that leave the stub locked until reboot");
+
+static bool stress;
+module_param(stress, bool, 0444);
+MODULE_PARM_DESC(stress, "long runs (1000 install cycles, 100000 fuzzed HVCs per CPU) and CPU hotplug");
 
 /* One CPU's testvisor: a page holding a copy of the HYP code. */
 struct testvisor {
@@ -419,7 +430,7 @@ static void hyp_stub_testvisor_raw_jailhouse_install(struct kunit *test)
 /* Install and reset, over and over, on every CPU. */
 static void hyp_stub_install_reset_repeated(struct kunit *test)
 {
-	run_cycles(test, false, CYCLE_REPEATS);
+	run_cycles(test, false, stress ? CYCLE_REPEATS_STRESS : CYCLE_REPEATS);
 }
 
 static long install_on_cpu(void *data)
@@ -448,6 +459,8 @@ static void hyp_stub_hotplug_brings_back_stub(struct kunit *test)
 	skip_unless_stub_usable(test);
 	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU))
 		kunit_skip(test, "no CPU hotplug");
+	if (!stress)
+		kunit_skip(test, "takes a CPU offline and back: load with stress=1");
 	cpu = cpumask_last(cpu_online_mask);
 	if (cpu == 0)
 		kunit_skip(test, "no secondary CPU online");
@@ -597,14 +610,16 @@ static bool fuzz_one(struct fuzz_args *a, unsigned long fn, bool locked)
 	return true;
 }
 
-static void fuzz_on_cpu(void *data)
+/* Pinned with preemption off, interrupts on: many calls take a while. */
+static long fuzz_on_cpu(void *data)
 {
 	static const unsigned long edges[] = { 0x7fffffff, 0xbadca11, 0xffffffff };
 	struct fuzz_args *a = data;
 	bool locked = hyp_stub_locked();
+	int i, calls = stress ? FUZZ_CALLS_STRESS : FUZZ_CALLS;
 	unsigned long fn;
-	int i;
 
+	preempt_disable();
 	for (fn = 0; fn <= 16; fn++)
 		fuzz_one(a, fn, locked);
 	for (fn = 0x80000000; fn <= 0x80000010; fn++)
@@ -612,13 +627,15 @@ static void fuzz_on_cpu(void *data)
 	for (i = 0; i < ARRAY_SIZE(edges); i++)
 		fuzz_one(a, edges[i], locked);
 	a->edges = a->calls;
-	for (i = 0; i < FUZZ_CALLS; ) {
+	for (i = 0; i < calls; ) {
 		fn = fuzz_next(&a->seed);
 		/* One in eight: a small number, where the real calls are. */
 		if (!(fn & 7))
 			fn = (fn >> 3) & 31;
 		i += fuzz_one(a, fn, locked);
 	}
+	preempt_enable();
+	return 0;
 }
 
 /* Random and boundary function numbers: only documented results. */
@@ -639,13 +656,14 @@ static void hyp_stub_fuzz_every_cpu(struct kunit *test)
 		memset(&a, 0, sizeof(a));
 		a.seed = seed + cpu;
 		smp_call_function_single(cpu, discover_on_cpu, &before, 1);
-		smp_call_function_single(cpu, fuzz_on_cpu, &a, 1);
+		work_on_cpu(cpu, fuzz_on_cpu, &a);
 		smp_call_function_single(cpu, discover_on_cpu, &after, 1);
 
 		KUNIT_EXPECT_EQ_MSG(test, a.bad, 0UL,
 				    "CPU%u: first undocumented result: fn 0x%lx r1 0x%lx -> 0x%lx",
 				    cpu, a.first_fn, a.first_a1, a.first_got);
-		KUNIT_EXPECT_EQ(test, a.calls - a.edges, (unsigned long)FUZZ_CALLS);
+		KUNIT_EXPECT_EQ(test, a.calls - a.edges,
+				(unsigned long)(stress ? FUZZ_CALLS_STRESS : FUZZ_CALLS));
 		KUNIT_EXPECT_EQ_MSG(test, before.ret, 0, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, after.ret, 0, "CPU%u: stub gone", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, after.info.version, before.info.version, "CPU%u", cpu);
@@ -653,8 +671,8 @@ static void hyp_stub_fuzz_every_cpu(struct kunit *test)
 				    "CPU%u lock state", cpu);
 		KUNIT_EXPECT_EQ(test, hyp_stub_locked(),
 				!!(after.info.state & HVC_STUB_STATE_LOCKED));
-		kunit_info(test, "CPU%u: %lu calls (%lu boundary, %d random)\n",
-			   cpu, a.calls, a.edges, FUZZ_CALLS);
+		kunit_info(test, "CPU%u: %lu calls (%lu boundary, %lu random)\n",
+			   cpu, a.calls, a.edges, a.calls - a.edges);
 	}
 	cpus_read_unlock();
 }
@@ -858,8 +876,8 @@ static struct kunit_case hyp_stub_cases[] = {
  * 6.1's KUnit runs a module's suites while the module is still coming up
  * (MODULE_STATE_COMING), before load_module() parses its parameters: read
  * them from the module's argument string, so that "insmod
- * hyp_stub_kunit.ko fuzz_seed=N destructive=1" does what it says. Built
- * in, the suite has only the defaults.
+ * hyp_stub_kunit.ko fuzz_seed=N stress=1 destructive=1" does what it says.
+ * Built in, the suite has only the defaults.
  */
 static int hyp_stub_suite_init(struct kunit_suite *suite)
 {
@@ -881,14 +899,18 @@ static int hyp_stub_suite_init(struct kunit_suite *suite)
 			ret = kstrtouint(val, 0, &fuzz_seed);
 		else if (!strcmp(param, "destructive"))
 			ret = kstrtobool(val, &destructive);
+		else if (!strcmp(param, "stress"))
+			ret = kstrtobool(val, &stress);
 		if (ret)
 			pr_err("hyp_stub_kunit: bad value %s=%s\n", param, val);
 	}
 	kfree(args);
-	return ret;
-#else
-	return 0;
+	if (ret)
+		return ret;
 #endif
+	pr_info("hyp_stub_kunit: fuzz_seed=%u stress=%d destructive=%d\n",
+		fuzz_seed, stress, destructive);
+	return 0;
 }
 
 static struct kunit_suite hyp_stub_suite = {

@@ -52,6 +52,34 @@ kunit_fold() {
 	ktap_import "$HTMP/kunit.ktap"
 }
 
+# hyp_stub_suite [PARAMS...]: the hyp_stub suite of this boot's kernel,
+# always with its long parts (stress=1), plus harness.kunit= and PARAMS,
+# and a case that checks the suite ran with the parameters it was given.
+hyp_stub_suite() {
+	_params="stress=1 $(echo "${H_kunit:-}" | tr ',' ' ') $*"
+	# shellcheck disable=SC2086 # one word per parameter
+	kunit_module hyp_stub "/harness/modules/$H_config/hyp_stub_kunit.ko" $_params
+	ktap_result hyp_stub_params_honoured kunit_params_honoured $_params
+}
+
+# kunit_params_honoured P=V...: the suite's own line says it ran with each.
+kunit_params_honoured() {
+	_line=$(grep '^hyp_stub_kunit: fuzz_seed=' "$HTMP/kunit.log")
+	diag "${_line:-the suite printed no parameters}"
+	for _p in "$@"; do
+		case " ${_line#hyp_stub_kunit: } " in
+		*" $_p "*) ;;
+		*) diag "asked for $_p"; return 1 ;;
+		esac
+	done
+}
+
+# hyp_stub_selftest MODE: the arm/hyp kselftest, with its case that locks
+# the stub until reboot: run it last.
+hyp_stub_selftest() {
+	kselftest selftest /harness/bin/hyp_stub --expect "$1" --destructive
+}
+
 # kselftest NAME CMD...: runs a kselftest binary and folds its cases into
 # our KTAP as NAME.CASE, with the same checks on its plan and count.
 kselftest() {

@@ -4,12 +4,12 @@
  * (Documentation/arm/hyp-abi.rst): the per-CPU and summary boot_mode files,
  * the write-once lock file, and that HVC is not for user space.
  *
- * usage: hyp_stub [--expect hyp|svc|mixed]
+ * usage: hyp_stub [--expect hyp|svc|mixed] [--destructive]
  *   --expect: the mode the CPUs were entered in ("mixed" when they were
  *   entered in different modes), as the one who booted the machine knows
  *   it; without it that comparison is skipped.
- *
- * The lock case locks the stub for the rest of the boot when it can.
+ *   --destructive: also run the case that locks the stub, which then stays
+ *   locked until reboot; without it that case is skipped.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -29,6 +29,7 @@
 #define NOBODY		65534
 
 static const char *expect;
+static bool destructive;
 
 /* Reads a one-line sysfs value without its newline; false if it cannot. */
 static bool read_value(const char *path, char *buf, size_t len)
@@ -189,6 +190,10 @@ static void test_lock_file(void)
 	err = write_value(LOCK_FILE, "garbage");
 	ksft_test_result(err == EINVAL, "lock_rejects_garbage_with_einval\n");
 
+	if (!destructive) {
+		ksft_test_result_skip("lock_is_write_once (locks until reboot: --destructive)\n");
+		return;
+	}
 	err = write_value(LOCK_FILE, "1");
 	if (err == ENODEV) {
 		ksft_test_result_skip("lock_is_write_once (no CPU entered in HYP)\n");
@@ -232,11 +237,17 @@ static bool nobody_cannot_write(void)
 int main(int argc, char **argv)
 {
 	char possible[64];
+	int i;
 
-	if (argc == 3 && !strcmp(argv[1], "--expect"))
-		expect = argv[2];
-	else if (argc != 1)
-		ksft_exit_fail_msg("usage: %s [--expect hyp|svc|mixed]\n", argv[0]);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--expect") && i + 1 < argc)
+			expect = argv[++i];
+		else if (!strcmp(argv[i], "--destructive"))
+			destructive = true;
+		else
+			ksft_exit_fail_msg("usage: %s [--expect hyp|svc|mixed] [--destructive]\n",
+					   argv[0]);
+	}
 
 	ksft_print_header();
 	if (access(CPU_DIR "/boot_mode", F_OK))
