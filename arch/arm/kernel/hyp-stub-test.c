@@ -105,6 +105,13 @@ static int testvisor_create(struct testvisor *tv)
 	return 0;
 }
 
+/* Where HVC_SOFT_RESTART jumps to reach the probe (Thumb: bit 0 set). */
+static unsigned long testvisor_probe(struct testvisor *tv)
+{
+	return tv->phys + (hyp_testvisor_probe - hyp_testvisor_start) +
+	       IS_ENABLED(CONFIG_THUMB2_KERNEL);
+}
+
 static void testvisor_destroy(struct testvisor *tv)
 {
 	/* Drop lines that went stale while HYP wrote the page uncached. */
@@ -492,18 +499,68 @@ static void hyp_stub_hotplug_brings_back_stub(struct kunit *test)
 	testvisor_destroy(&tv);
 }
 
-/* Locked from the command line: SET refused, RESET and DISCOVER fine. */
+struct soft_restart_args {
+	struct testvisor tv;
+	struct hyp_stub_res res;
+};
+
+static long soft_restart_on_cpu(void *data)
+{
+	struct soft_restart_args *a = data;
+
+	preempt_disable();
+	a->res.a0 = 0;
+	hyp_stub_call(HVC_SOFT_RESTART, testvisor_probe(&a->tv), 0, 0, &a->res);
+	preempt_enable();
+	return 0;
+}
+
+/*
+ * HVC_SOFT_RESTART jumps to its target in HYP with the MMU off, on every
+ * CPU with the stub: the target here returns straight to the caller.
+ */
+static void hyp_stub_soft_restart_jumps_in_hyp(struct kunit *test)
+{
+	struct soft_restart_args a;
+	unsigned int cpu, cpus = 0;
+
+	skip_unless_stub_usable(test);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
+			continue;
+		KUNIT_ASSERT_EQ(test, testvisor_create(&a.tv), 0);
+		work_on_cpu(cpu, soft_restart_on_cpu, &a);
+		testvisor_destroy(&a.tv);
+		KUNIT_EXPECT_EQ_MSG(test, a.res.a0, TESTVISOR_PROBED, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.res.a1 & MODE_MASK, HYP_MODE, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.res.a2 & HSCTLR_M, 0UL, "CPU%u", cpu);
+		cpus++;
+	}
+	cpus_read_unlock();
+	KUNIT_EXPECT_GT(test, cpus, 0U);
+}
+
+/* Locked from the command line: SET and SOFT_RESTART refused, RESET and DISCOVER fine. */
 static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
 {
 	phys_addr_t stub = hyp_stub_vectors_phys();
 	struct hyp_stub_info info;
 
+	struct soft_restart_args sr;
+
 	if (!stub)
 		kunit_skip(test, "no CPU entered the kernel in HYP mode");
 	if (!hyp_stub_locked())
 		kunit_skip(test, "not a locked boot (no hyp_stub_lock)");
-	if (hyp_cpu_boot_mode(raw_smp_processor_id()) != HYP_MODE)
-		kunit_skip(test, "this CPU did not enter in HYP mode");
+	if (hyp_cpu_boot_mode(0) != HYP_MODE)
+		kunit_skip(test, "CPU0 did not enter in HYP mode");
+
+	/* A jump anywhere in HYP could write HVBAR: refused too. */
+	KUNIT_ASSERT_EQ(test, testvisor_create(&sr.tv), 0);
+	work_on_cpu(0, soft_restart_on_cpu, &sr);
+	testvisor_destroy(&sr.tv);
+	KUNIT_EXPECT_EQ(test, sr.res.a0, HVC_STUB_ERR);
 
 	KUNIT_EXPECT_EQ(test, hyp_set_vectors(stub), -EPERM);
 	/* Enforced in HYP: the raw call is refused too. */
@@ -862,6 +919,7 @@ static struct kunit_case hyp_stub_cases[] = {
 	KUNIT_CASE(hyp_stub_testvisor_raw_jailhouse_install),
 	KUNIT_CASE(hyp_stub_install_reset_repeated),
 	KUNIT_CASE(hyp_stub_hotplug_brings_back_stub),
+	KUNIT_CASE(hyp_stub_soft_restart_jumps_in_hyp),
 	KUNIT_CASE(hyp_stub_lock_refuses_set_vectors),
 	KUNIT_CASE(hyp_stub_svc_boot_api_returns_enodev),
 	KUNIT_CASE(hyp_stub_fuzz_every_cpu),

@@ -58,7 +58,10 @@ SYM_DATA_START(__hyp_cpu_mode)
 	.endr
 SYM_DATA_END(__hyp_cpu_mode)
 #endif
-/* HVC_STUB_STATE_LOCKED once HVC_STUB_LOCK was called; never cleared. */
+/*
+ * HVC_STUB_STATE_LOCKED once HVC_STUB_LOCK was called; never cleared. It
+ * refuses HVC_SET_VECTORS and HVC_SOFT_RESTART.
+ */
 SYM_DATA_START_LOCAL(hyp_stub_state)
 	.long	0
 SYM_DATA_END(hyp_stub_state)
@@ -226,6 +229,9 @@ SYM_CODE_START_LOCAL(hyp_stub_hvc)
 	b	.Lsuccess
 
 .Lsoft_restart:
+	ldr_l	r2, hyp_stub_state		@ code run in HYP could write
+	tst	r2, #HVC_STUB_STATE_LOCKED	@ HVBAR: not once locked
+	bne	.Lrefuse
 	bx	r1				@ in HYP, MMU off, no return
 
 .Ldiscover:

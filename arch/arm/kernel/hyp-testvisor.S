@@ -17,6 +17,10 @@
  *   TESTVISOR_UNTRAP:   HCR.TWI clear; r0 = number of WFIs trapped
  *   TESTVISOR_UNEXPECTED: r0 = number of HVCs it did not expect, since
  *                       it was installed
+ * hyp_testvisor_probe is no vector: HVC_SOFT_RESTART is pointed at it to
+ * see whether the stub jumps there, in HYP. It returns to the caller of the
+ * HVC with r0 = TESTVISOR_PROBED, r1 = CPSR, r2 = HSCTLR.
+ *
  * Anything else is refused and counted, the way a real hypervisor refuses
  * a call it does not know (some park the CPU): r0 = TESTVISOR_ERR, which
  * the stub never returns.
@@ -133,6 +137,13 @@ tv_wfx:
 	addeq	r1, r1, #2
 	msr	elr_hyp, r1
 	pop	{r0, r1}
+	eret
+
+	.globl	hyp_testvisor_probe
+hyp_testvisor_probe:
+	mov32	r0, TESTVISOR_PROBED
+	mrs	r1, cpsr
+	mrc	p15, 4, r2, c1, c0, 0		@ HSCTLR
 	eret
 
 	.balign	4

@@ -14,10 +14,12 @@
 
 #define TESTVISOR_MAGIC		0x7e577e57	/* WHOAMI's r0 */
 #define TESTVISOR_ERR		0x7e57e770	/* unknown call */
+#define TESTVISOR_PROBED	0x7e57900d	/* the probe ran */
 
 #ifndef __ASSEMBLY__
 extern const char hyp_testvisor_start[];
 extern const char hyp_testvisor_stub_vectors[];
+extern const char hyp_testvisor_probe[];
 extern const char hyp_testvisor_end[];
 #endif
 
