@@ -877,38 +877,57 @@ static long hand_back_on_cpu(void *data)
 }
 
 /*
- * Locking while a hypervisor holds a CPU sends that CPU nothing; the lock
- * engages there when HYP comes back. Leaves the stub locked until reboot:
- * runs only with destructive=1, and last.
+ * Locking while hypervisors hold every CPU with the stub sends them
+ * nothing, and no stub can take the lock then (the lock word is one for
+ * all CPUs): it must engage as each CPU is handed back. Leaves the stub
+ * locked until reboot: runs only with destructive=1, and last.
  */
 static void hyp_stub_lock_while_claimed(struct kunit *test)
 {
-	struct held_args a = {};
-	struct testvisor tv;
+	struct held_args *a;
+	struct testvisor *tv;
+	unsigned int cpu, cpus = 0;
 
 	if (!destructive)
 		kunit_skip(test, "leaves the stub locked: load with destructive=1");
 	skip_unless_stub_usable(test);
-	if (hyp_cpu_boot_mode(0) != HYP_MODE)
-		kunit_skip(test, "CPU0 did not enter in HYP mode");
-	KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
-	a.tv = &tv;
-	work_on_cpu(0, claim_install_on_cpu, &a);
-	KUNIT_ASSERT_EQ(test, a.claim, 0);
-	KUNIT_EXPECT_EQ(test, a.raw_set, 0);
+	a = kunit_kcalloc(test, nr_cpu_ids, sizeof(*a), GFP_KERNEL);
+	tv = kunit_kcalloc(test, nr_cpu_ids, sizeof(*tv), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_NOT_NULL(test, tv);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
+			continue;
+		KUNIT_ASSERT_EQ(test, testvisor_create(&tv[cpu]), 0);
+		a[cpu].tv = &tv[cpu];
+		work_on_cpu(cpu, claim_install_on_cpu, &a[cpu]);
+		KUNIT_EXPECT_EQ_MSG(test, a[cpu].claim, 0, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a[cpu].raw_set, 0, "CPU%u", cpu);
+	}
 
 	KUNIT_EXPECT_EQ(test, hyp_stub_lock(), 0);
 	KUNIT_EXPECT_TRUE(test, hyp_stub_locked());
 	KUNIT_EXPECT_FALSE(test, is_hyp_mode_available());
 
-	work_on_cpu(0, hand_back_on_cpu, &a);
-	testvisor_destroy(&tv);
-	KUNIT_EXPECT_EQ_MSG(test, a.unexpected, 0UL, "the lock sent CPU0's hypervisor a call");
-	KUNIT_EXPECT_EQ(test, a.release, 0);
-	KUNIT_EXPECT_EQ_MSG(test, a.raw_set, HVC_STUB_ERR, "CPU0 takes installs after the lock");
-	KUNIT_EXPECT_EQ(test, a.discover_after, 0);
-	KUNIT_EXPECT_EQ(test, a.discover, HVC_STUB_STATE_LOCKED);
-	KUNIT_EXPECT_EQ(test, a.claim_again, -EPERM);
+	for_each_online_cpu(cpu) {
+		if (!a[cpu].tv)
+			continue;
+		if (!a[cpu].claim)
+			work_on_cpu(cpu, hand_back_on_cpu, &a[cpu]);
+		testvisor_destroy(&tv[cpu]);
+		KUNIT_EXPECT_EQ_MSG(test, a[cpu].unexpected, 0UL,
+				    "CPU%u: the lock sent its hypervisor a call", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a[cpu].release, 0, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a[cpu].raw_set, HVC_STUB_ERR,
+				    "CPU%u takes installs after the lock", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a[cpu].discover_after, 0, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a[cpu].discover, HVC_STUB_STATE_LOCKED, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a[cpu].claim_again, -EPERM, "CPU%u", cpu);
+		cpus++;
+	}
+	cpus_read_unlock();
+	KUNIT_EXPECT_GT(test, cpus, 0U);
 }
 
 static struct kunit_case hyp_stub_cases[] = {
