@@ -96,6 +96,9 @@ TESTS+=(
 	"hibernate_resume_svc_2cpu|boot|hibernate --mode svc --cpus 2 --hibernate 1 --timeout 120"
 	"kexec_chain_5_hyp|boot|kexec --mode hyp --cpus 2 --cmdline harness.gens=5 --timeout 120"
 	"kexec_chain_5_svc|boot|kexec --mode svc --cpus 2 --cmdline harness.gens=5 --timeout 120"
+	# A hypervisor holds HYP: kexec load and hibernation refused, a kexec
+	# loaded before restarts the boot CPU in SVC without calling it.
+	"kexec_hibernate_while_held_hyp_2cpu|patched|held --mode hyp --cpus 2 --timeout 60"
 )
 
 if [ -n "${CHECK_ONLY:-}" ]; then

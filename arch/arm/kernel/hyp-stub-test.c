@@ -51,6 +51,10 @@ static bool destructive;
 module_param(destructive, bool, 0444);
 MODULE_PARM_DESC(destructive, "also run cases that leave the stub locked until reboot");
 
+static bool hold;
+module_param(hold, bool, 0444);
+MODULE_PARM_DESC(hold, "after the cases, leave the test hypervisor installed on every CPU");
+
 static bool stress;
 module_param(stress, bool, 0444);
 MODULE_PARM_DESC(stress, "long runs (1000 install cycles, 100000 fuzzed HVCs per CPU) and CPU hotplug");
@@ -953,7 +957,8 @@ static struct kunit_case hyp_stub_cases[] = {
  * 6.1's KUnit runs a module's suites while the module is still coming up
  * (MODULE_STATE_COMING), before load_module() parses its parameters: read
  * them from the module's argument string, so that "insmod
- * hyp_stub_kunit.ko fuzz_seed=N stress=1 destructive=1" does what it says.
+ * hyp_stub_kunit.ko fuzz_seed=N stress=1 destructive=1 hold=1" does what
+ * it says.
  * Built in, the suite has only the defaults.
  */
 static int hyp_stub_suite_init(struct kunit_suite *suite)
@@ -978,6 +983,8 @@ static int hyp_stub_suite_init(struct kunit_suite *suite)
 			ret = kstrtobool(val, &destructive);
 		else if (!strcmp(param, "stress"))
 			ret = kstrtobool(val, &stress);
+		else if (!strcmp(param, "hold"))
+			ret = kstrtobool(val, &hold);
 		if (ret)
 			pr_err("hyp_stub_kunit: bad value %s=%s\n", param, val);
 	}
@@ -985,14 +992,41 @@ static int hyp_stub_suite_init(struct kunit_suite *suite)
 	if (ret)
 		return ret;
 #endif
-	pr_info("hyp_stub_kunit: fuzz_seed=%u stress=%d destructive=%d\n",
-		fuzz_seed, stress, destructive);
+	pr_info("hyp_stub_kunit: fuzz_seed=%u stress=%d destructive=%d hold=%d\n",
+		fuzz_seed, stress, destructive, hold);
 	return 0;
+}
+
+/*
+ * hold=1: after the cases, install the test hypervisor on every CPU with
+ * the stub and leave it there, as a hypervisor module that is running
+ * would, so that the harness can try kexec and hibernation under it. Its
+ * pages are never freed: HYP keeps using them after the module is gone.
+ */
+static void hyp_stub_suite_exit(struct kunit_suite *suite)
+{
+	struct testvisor tv;
+	unsigned int cpu, held = 0;
+
+	if (!hold)
+		return;
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		if (hyp_cpu_boot_mode(cpu) != HYP_MODE || testvisor_create(&tv))
+			continue;
+		if (work_on_cpu(cpu, install_on_cpu, &tv))
+			testvisor_destroy(&tv);
+		else
+			held++;
+	}
+	cpus_read_unlock();
+	pr_info("hyp_stub_kunit: holding HYP on %u CPU(s)\n", held);
 }
 
 static struct kunit_suite hyp_stub_suite = {
 	.name = "hyp_stub",
 	.suite_init = hyp_stub_suite_init,
+	.suite_exit = hyp_stub_suite_exit,
 	.test_cases = hyp_stub_cases,
 };
 

@@ -13,10 +13,12 @@
 #include <linux/export.h>
 #include <linux/init.h>
 #include <linux/kstrtox.h>
+#include <linux/notifier.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/printk.h>
 #include <linux/smp.h>
+#include <linux/suspend.h>
 #include <linux/syscore_ops.h>
 #include <linux/sysfs.h>
 #include <asm/memory.h>
@@ -38,6 +40,23 @@ enum hyp_holder {
 };
 
 static DEFINE_PER_CPU(u8, hyp_holder);
+
+/* How many CPUs a hypervisor holds (any holder but the stub). */
+static atomic_t hyp_held = ATOMIC_INIT(0);
+
+/* This CPU's holder becomes @holder; keeps hyp_held in step. */
+static void hyp_set_holder(u8 holder)
+{
+	u8 old = this_cpu_read(hyp_holder);
+
+	if (old == holder)
+		return;
+	if (old == HYP_HELD_BY_STUB)
+		atomic_inc(&hyp_held);
+	else if (holder == HYP_HELD_BY_STUB)
+		atomic_dec(&hyp_held);
+	this_cpu_write(hyp_holder, holder);
+}
 
 /*
  * What the per-CPU records said when they were last read (hyp_refresh()),
@@ -123,19 +142,35 @@ static void hyp_refresh(void)
  * is_hyp_mode_available() - whether a hypervisor can install itself
  *
  * True when every CPU that has entered the kernel last entered it in HYP
- * mode, so each has the stub, and the stub is not locked. A CPU that
- * entered in SVC once and in HYP since counts as HYP. A hypervisor then
- * installs on each CPU with hyp_set_vectors(), or claims it first with
- * hyp_claim_cpu() if it issues HVC_SET_VECTORS itself. Safe to call with
- * the caches off.
+ * mode, so each has the stub, the stub is not locked, and no hypervisor
+ * holds a CPU. A CPU that entered in SVC once and in HYP since counts as
+ * HYP. A hypervisor then installs on each CPU with hyp_set_vectors(), or
+ * claims it first with hyp_claim_cpu() if it issues HVC_SET_VECTORS
+ * itself. Safe to call with the caches off: __soft_restart() asks it
+ * whether to restart in HYP, which a CPU a hypervisor holds cannot do.
  *
  * Return: true if a hypervisor can install itself on every CPU.
  */
 bool is_hyp_mode_available(void)
 {
-	return READ_ONCE(hyp_all_hyp) && !READ_ONCE(hyp_locked);
+	return READ_ONCE(hyp_all_hyp) && !READ_ONCE(hyp_locked) &&
+	       !atomic_read(&hyp_held);
 }
 EXPORT_SYMBOL_GPL(is_hyp_mode_available);
+
+/**
+ * hyp_held_cpus() - how many CPUs a hypervisor holds
+ *
+ * For code that must not run under a hypervisor it cannot call: kexec
+ * refuses to load and hibernation to start while this is not 0.
+ *
+ * Return: the number of CPUs whose HYP a hypervisor installed through
+ * hyp_set_vectors() or a claim holds.
+ */
+int hyp_held_cpus(void)
+{
+	return atomic_read(&hyp_held);
+}
 
 /**
  * is_hyp_mode_mismatched() - whether CPUs entered the kernel in different modes
@@ -254,7 +289,7 @@ int hyp_set_vectors(phys_addr_t vectors)
 	else
 		ret = 0;
 	if (!ret)
-		this_cpu_write(hyp_holder, HYP_HELD_VIA_API);
+		hyp_set_holder(HYP_HELD_VIA_API);
 	preempt_enable();
 	return ret;
 }
@@ -297,7 +332,7 @@ int hyp_claim_cpu(void)
 	else if (READ_ONCE(hyp_locked))
 		ret = -EPERM;
 	else
-		this_cpu_write(hyp_holder, HYP_HELD_BY_CLAIM);
+		hyp_set_holder(HYP_HELD_BY_CLAIM);
 	preempt_enable();
 	return ret;
 }
@@ -327,7 +362,7 @@ int hyp_release_cpu(void)
 		   HVC_STUB_ABI_VERSION) {
 		ret = -EIO;
 	} else {
-		this_cpu_write(hyp_holder, HYP_HELD_BY_STUB);
+		hyp_set_holder(HYP_HELD_BY_STUB);
 		hyp_stub_lock_this_cpu(NULL);
 	}
 	preempt_enable();
@@ -359,7 +394,7 @@ int hyp_reset_vectors(void)
 	} else {
 		ret = hyp_hvc(HVC_RESET_VECTORS, 0, 0, 0, NULL) ? -EIO : 0;
 		if (!ret) {
-			this_cpu_write(hyp_holder, HYP_HELD_BY_STUB);
+			hyp_set_holder(HYP_HELD_BY_STUB);
 			hyp_stub_lock_this_cpu(NULL);
 		}
 	}
@@ -479,7 +514,7 @@ void __init hyp_mode_check(void)
 /* Runs on a CPU that came back online: through head.S, to the stub. */
 static int hyp_cpu_online(unsigned int cpu)
 {
-	this_cpu_write(hyp_holder, HYP_HELD_BY_STUB);
+	hyp_set_holder(HYP_HELD_BY_STUB);
 	sync_boot_mode();
 	hyp_refresh();
 	if (hyp_reported)
@@ -573,6 +608,27 @@ static struct syscore_ops hyp_syscore_ops = {
 	.resume = hyp_resume,
 };
 
+/*
+ * Hibernation restarts the boot CPU through HVC_SOFT_RESTART, which a
+ * hypervisor holding HYP would get instead of the stub, and the image
+ * would not have it: refuse until HYP is handed back.
+ */
+static int hyp_pm_notify(struct notifier_block *nb, unsigned long action,
+			 void *data)
+{
+	int held = hyp_held_cpus();
+
+	if (action != PM_HIBERNATION_PREPARE || !held)
+		return NOTIFY_DONE;
+	pr_err("hibernation refused: a hypervisor holds HYP on %d CPU(s); hand it back first\n",
+	       held);
+	return notifier_from_errno(-EBUSY);
+}
+
+static struct notifier_block hyp_pm_nb = {
+	.notifier_call = hyp_pm_notify,
+};
+
 static int __init hyp_stub_sysfs_init(void)
 {
 	unsigned int cpu;
@@ -585,6 +641,7 @@ static int __init hyp_stub_sysfs_init(void)
 	/* A lock from the command line, where the boot CPU had no stub. */
 	on_each_cpu(hyp_stub_lock_this_cpu, NULL, 1);
 	register_syscore_ops(&hyp_syscore_ops);
+	register_pm_notifier(&hyp_pm_nb);
 
 	for_each_possible_cpu(cpu) {
 		struct device *dev = get_cpu_device(cpu);

@@ -87,6 +87,7 @@ bool hyp_stub_locked(void);
 int hyp_stub_lock(void);
 int hyp_claim_cpu(void);
 int hyp_release_cpu(void);
+int hyp_held_cpus(void);
 
 #else /* !CONFIG_ARM_VIRT_EXT */
 
@@ -156,6 +157,11 @@ static inline int hyp_claim_cpu(void)
 static inline int hyp_release_cpu(void)
 {
 	return -ENODEV;
+}
+
+static inline int hyp_held_cpus(void)
+{
+	return 0;
 }
 #endif /* CONFIG_ARM_VIRT_EXT */
 
