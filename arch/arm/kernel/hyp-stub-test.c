@@ -116,6 +116,15 @@ static unsigned long testvisor_probe(struct testvisor *tv)
 	       IS_ENABLED(CONFIG_THUMB2_KERNEL);
 }
 
+/* How many HVC_RESET_VECTORS it took: HYP wrote the count uncached. */
+static u32 testvisor_resets(struct testvisor *tv)
+{
+	u32 *count = tv->page + (hyp_testvisor_resets - hyp_testvisor_start);
+
+	sync_cache_r(count);
+	return READ_ONCE(*count);
+}
+
 static void testvisor_destroy(struct testvisor *tv)
 {
 	/* Drop lines that went stale while HYP wrote the page uncached. */
@@ -455,8 +464,10 @@ static long reset_on_cpu(void *data)
 }
 
 /*
- * A CPU taken offline with a hypervisor installed comes back through
- * head.S with the stub (Documentation/arm/hyp-abi.rst), and takes an
+ * A CPU taken offline with a hypervisor installed through the API hands
+ * HYP back first (Documentation/arm/hyp-abi.rst): the hypervisor takes
+ * HVC_RESET_VECTORS before the CPU dies, so HVBAR never holds a hypervisor
+ * the kernel thinks is gone. The CPU comes back with the stub and takes an
  * install again.
  */
 static void hyp_stub_hotplug_brings_back_stub(struct kunit *test)
@@ -484,10 +495,13 @@ static void hyp_stub_hotplug_brings_back_stub(struct kunit *test)
 	if (!ret) {
 		ret = remove_cpu(cpu);
 		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "offlining CPU%u", cpu);
-		if (ret)	/* still installed: hand back before freeing */
+		if (ret) {	/* still installed: hand back before freeing */
 			work_on_cpu(cpu, reset_on_cpu, NULL);
-		else
+		} else {
+			KUNIT_EXPECT_EQ_MSG(test, testvisor_resets(&tv), 1U,
+					    "CPU%u went offline without handing HYP back", cpu);
 			KUNIT_EXPECT_EQ_MSG(test, add_cpu(cpu), 0, "onlining CPU%u", cpu);
+		}
 	}
 
 	smp_call_function_single(cpu, discover_on_cpu, &d, 1);

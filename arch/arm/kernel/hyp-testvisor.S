@@ -10,7 +10,8 @@
  * with HVC_SET_VECTORS. It then runs in HYP with the MMU off, at physical
  * addresses: everything is PC relative, and the page's top is its stack.
  *
- * Calls (r0), besides HVC_RESET_VECTORS, which every hypervisor must take:
+ * Calls (r0), besides HVC_RESET_VECTORS, which every hypervisor must take
+ * (it counts them in the word at hyp_testvisor_resets):
  *   TESTVISOR_WHOAMI:   r0 = TESTVISOR_MAGIC, r1 = HVBAR, r2 = HSCTLR,
  *                       r3 = CPSR (values only PL2 can read)
  *   TESTVISOR_TRAP_WFI: HCR.TWI set, trap counter zeroed; r0 = 0
@@ -116,6 +117,10 @@ tv_untrap:
 	eret
 
 tv_reset:
+	adr	r1, tv_reset_count		@ counted, for the kernel to
+	ldr	r0, [r1]			@ read in the page
+	add	r0, r0, #1
+	str	r0, [r1]
 	mov	r1, #0
 	mcr	p15, 4, r1, c1, c1, 0		@ HCR: trap nothing
 	adr	r1, tv_stub_vectors
@@ -154,6 +159,10 @@ tv_stub_vectors:
 tv_wfi_count:
 	.long	0
 tv_unexpected_count:
+	.long	0
+	.globl	hyp_testvisor_resets
+hyp_testvisor_resets:				@ HVC_RESET_VECTORS taken
+tv_reset_count:
 	.long	0
 	.globl	hyp_testvisor_end
 hyp_testvisor_end:

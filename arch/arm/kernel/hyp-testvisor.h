@@ -20,6 +20,7 @@
 extern const char hyp_testvisor_start[];
 extern const char hyp_testvisor_stub_vectors[];
 extern const char hyp_testvisor_probe[];
+extern const char hyp_testvisor_resets[];
 extern const char hyp_testvisor_end[];
 #endif
 

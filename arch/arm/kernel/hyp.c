@@ -523,6 +523,27 @@ static int hyp_cpu_online(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * Runs on a CPU going offline. A hypervisor installed through
+ * hyp_set_vectors() is told with HVC_RESET_VECTORS and hands HYP back
+ * first: where cpu_die() returns, the CPU goes on without head.S, and
+ * HVBAR must then hold what the kernel thinks it holds. If it refuses, the
+ * CPU stays online. A claimed CPU is its hypervisor's business (Jailhouse
+ * takes CPUs offline for its cells and handles their PSCI calls itself).
+ */
+static int hyp_cpu_offline(unsigned int cpu)
+{
+	int ret;
+
+	if (this_cpu_read(hyp_holder) != HYP_HELD_VIA_API)
+		return 0;
+	ret = hyp_reset_vectors();
+	if (ret)
+		pr_warn("CPU%u: its hypervisor did not hand HYP back (%d): staying online\n",
+			cpu, ret);
+	return ret ? -EBUSY : 0;
+}
+
 static int __init hyp_stub_early_init(void)
 {
 	/*
@@ -635,7 +656,7 @@ static int __init hyp_stub_sysfs_init(void)
 	int ret;
 
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "arm/hyp-stub:online",
-					hyp_cpu_online, NULL);
+					hyp_cpu_online, hyp_cpu_offline);
 	if (ret < 0)
 		return ret;
 	/* A lock from the command line, where the boot CPU had no stub. */
