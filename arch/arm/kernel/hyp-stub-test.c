@@ -94,8 +94,12 @@ static int testvisor_create(struct testvisor *tv)
 {
 	size_t size = hyp_testvisor_end - hyp_testvisor_start;
 	size_t stub = hyp_testvisor_stub_vectors - hyp_testvisor_start;
-	u32 vectors = hyp_stub_vectors_phys();
+	phys_addr_t back = hyp_stub_vectors_phys();
+	u32 vectors = back;
 
+	/* HVBAR holds 32 bits: where it goes back to must fit. */
+	if (vectors != back)
+		return -ERANGE;
 	tv->page = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
 	if (!tv->page)
 		return -ENOMEM;
@@ -535,7 +539,8 @@ static long soft_restart_on_cpu(void *data)
 
 /*
  * HVC_SOFT_RESTART jumps to its target in HYP with the MMU off, on every
- * CPU with the stub: the target here returns straight to the caller.
+ * CPU with the stub: the target here returns straight to the caller, with
+ * HVBAR, which must be what hyp_stub_vectors_phys() says.
  */
 static void hyp_stub_soft_restart_jumps_in_hyp(struct kunit *test)
 {
@@ -553,6 +558,9 @@ static void hyp_stub_soft_restart_jumps_in_hyp(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, a.res.a0, TESTVISOR_PROBED, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.res.a1 & MODE_MASK, HYP_MODE, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.res.a2 & HSCTLR_M, 0UL, "CPU%u", cpu);
+		/* What HVBAR really holds is where hypervisors hand back to. */
+		KUNIT_EXPECT_EQ_MSG(test, (u64)a.res.a3, (u64)hyp_stub_vectors_phys(),
+				    "CPU%u: HVBAR", cpu);
 		cpus++;
 	}
 	cpus_read_unlock();

@@ -20,7 +20,7 @@
  *                       it was installed
  * hyp_testvisor_probe is no vector: HVC_SOFT_RESTART is pointed at it to
  * see whether the stub jumps there, in HYP. It returns to the caller of the
- * HVC with r0 = TESTVISOR_PROBED, r1 = CPSR, r2 = HSCTLR.
+ * HVC with r0 = TESTVISOR_PROBED, r1 = CPSR, r2 = HSCTLR, r3 = HVBAR.
  *
  * Anything else is refused and counted, the way a real hypervisor refuses
  * a call it does not know (some park the CPU): r0 = TESTVISOR_ERR, which
@@ -149,6 +149,7 @@ hyp_testvisor_probe:
 	mov32	r0, TESTVISOR_PROBED
 	mrs	r1, cpsr
 	mrc	p15, 4, r2, c1, c0, 0		@ HSCTLR
+	mrc	p15, 4, r3, c12, c0, 0		@ HVBAR
 	eret
 
 	.balign	4

@@ -253,7 +253,12 @@ phys_addr_t hyp_stub_vectors_phys(void)
 {
 	if (!READ_ONCE(hyp_any_stub))
 		return 0;
-	return __pa_symbol(__hyp_stub_vectors);
+	/*
+	 * head.S set HVBAR at the address the kernel was entered at, the
+	 * identity map's. After a physical address fix-up (Keystone with
+	 * LPAE) __pa() gives another alias of the same memory.
+	 */
+	return virt_to_idmap(__hyp_stub_vectors);
 }
 EXPORT_SYMBOL_GPL(hyp_stub_vectors_phys);
 
