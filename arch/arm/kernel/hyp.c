@@ -66,6 +66,7 @@ static void hyp_set_holder(u8 holder)
 static bool hyp_all_hyp;	/* every CPU that entered, last in HYP */
 static bool hyp_mixed;		/* CPUs that entered disagree */
 static bool hyp_any_stub;	/* some CPU last entered in HYP */
+static bool hyp_refreshed;	/* the values above have been read once */
 
 /* The boot report is out: later CPUs report themselves as they arrive. */
 static bool hyp_reported;
@@ -136,6 +137,18 @@ static void hyp_refresh(void)
 	WRITE_ONCE(hyp_all_hyp, first == HYP_MODE && !mixed);
 	WRITE_ONCE(hyp_mixed, mixed);
 	WRITE_ONCE(hyp_any_stub, any_hyp);
+	WRITE_ONCE(hyp_refreshed, true);
+}
+
+/*
+ * The GIC and timer drivers ask at init_IRQ() and time_init(), before any
+ * initcall: until the first refresh, read the records on demand (only the
+ * boot CPU has entered then, and the caches are on).
+ */
+static void hyp_records_read(void)
+{
+	if (unlikely(!READ_ONCE(hyp_refreshed)))
+		hyp_refresh();
 }
 
 /**
@@ -153,6 +166,7 @@ static void hyp_refresh(void)
  */
 bool is_hyp_mode_available(void)
 {
+	hyp_records_read();
 	return READ_ONCE(hyp_all_hyp) && !READ_ONCE(hyp_locked) &&
 	       !atomic_read(&hyp_held);
 }
@@ -180,6 +194,7 @@ int hyp_held_cpus(void)
  */
 bool is_hyp_mode_mismatched(void)
 {
+	hyp_records_read();
 	return READ_ONCE(hyp_mixed);
 }
 EXPORT_SYMBOL_GPL(is_hyp_mode_mismatched);
@@ -251,6 +266,7 @@ EXPORT_SYMBOL_GPL(hyp_stub_call);
  */
 phys_addr_t hyp_stub_vectors_phys(void)
 {
+	hyp_records_read();
 	if (!READ_ONCE(hyp_any_stub))
 		return 0;
 	/*

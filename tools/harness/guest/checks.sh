@@ -67,6 +67,25 @@ all_cpus_online() {
 	[ "$online" = "$H_cpus" ]
 }
 
+# hyp_drivers_as_upstream: the drivers that ask at boot whether HYP is
+# available (the GIC's split EOI/deactivate mode, the 32-bit timer's choice
+# of the physical one) decide as upstream does: they ask before any
+# secondary enters, so the boot CPU's mode decides. A locked patched
+# kernel treats HYP as unavailable from the start (hyp-abi.rst).
+hyp_drivers_as_upstream() {
+	want=virt split=0
+	if [ "$(expected_mode 0)" = hyp ]; then
+		want=phys split=1
+	fi
+	if [ "$H_kernel" != base ] && grep -qw hyp_stub_lock "$ROOT/proc/cmdline"; then
+		want=virt split=0
+	fi
+	timer=$(sed -n 's/^arch_timer: cp15 timer(s) running at .* (\([a-z]*\))\.$/\1/p' "$HTMP/dmesg.msg")
+	got_split=$(grep -c '^GIC: Using split EOI/Deactivate mode$' "$HTMP/dmesg.msg")
+	diag "timer: ${timer:-none} (want $want), split EOI: $got_split (want $split)"
+	[ "$timer" = "$want" ] && [ "$got_split" = "$split" ]
+}
+
 no_mismatch_warning() {
 	! grep -q 'wrong/inconsistent modes' "$HTMP/dmesg.msg"
 }
@@ -109,6 +128,7 @@ summary_sysfs() {
 boot_checks() {
 	ktap_result upstream_mode_lines upstream_lines
 	ktap_result all_cpus_online all_cpus_online
+	ktap_result hyp_drivers_as_upstream hyp_drivers_as_upstream
 	if [ "$H_expect" != mixed ]; then
 		ktap_result no_mismatch_warning no_mismatch_warning
 	elif [ "$H_kernel" != base ]; then
