@@ -87,6 +87,10 @@ TESTS+=(
 	"fw_mixed_boot_svc_4cpu|boot|mixed --via fw --mode mixed --svc-cpus 0x1 --cpus 4 --cpu cortex-a7"
 	# CPU1 and CPU3 enter in SVC once, then in HYP: availability follows.
 	"fw_svc_once_then_hyp_4cpu|boot|comeback --via fw --mode mixed --svc-once 0xa --cpus 4"
+	# cpuidle powers CPUs down (PSCI CPU_SUSPEND) and they resume
+	# through the stub, hundreds of times; not while a hypervisor holds them.
+	"fw_idle_power_down_hyp_2cpu|boot|idle --via fw --mode hyp --cpus 2 --idle 1"
+	"fw_idle_power_down_svc_2cpu|boot|idle --via fw --mode svc --svc-cpus 0x3 --cpus 2 --idle 1"
 	# MPIDRs 0, 2, 3 for logical CPUs 0-2: each records in its own slot.
 	"fw_sparse_mpidr_hyp_3cpu|boot|boot --via fw --mode hyp --cpus 4 --dt-cpus 0,2,3"
 	"late_cpus_hyp_4cpu|boot|late --mode hyp --cpus 4 --cmdline maxcpus=1"

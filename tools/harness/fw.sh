@@ -5,12 +5,13 @@
 #   fw.sh build
 #       build/fw/fw.bin: the firmware for -bios, rebuilt when its sources
 #       change (warnings are errors)
-#   fw.sh dtb CPUS CPU-MODEL INITRD CMDLINE OUT [DT-CPUS]
+#   fw.sh dtb CPUS CPU-MODEL INITRD CMDLINE OUT [DT-CPUS] [IDLE]
 #       OUT: QEMU's own device tree for that machine, with what the firmware
 #       adds: a PSCI 0.2 node (SMC), PSCI as each CPU's enable-method, and
 #       the command line and initramfs in /chosen. DT-CPUS (say 0,2,3):
 #       only those CPU nodes are kept, so the kernel's logical CPUs get
-#       MPIDRs that are not 0..n-1
+#       MPIDRs that are not 0..n-1. IDLE=1: every CPU gets a PSCI idle
+#       state that powers it down (CPU_SUSPEND), for cpuidle
 #   fw.sh loads KERNEL INITRD DTB SVC-MASK [SVC-ONCE-MASK]
 #       the qemu.sh --load options that place them and the parameter block
 #       (SVC-ONCE-MASK: CPUs entered in SVC at their first entry only)
@@ -23,6 +24,7 @@ FW_DTB=0x43000000
 FW_PARAMS=0x43100000	# magic, kernel entry, DTB, mask of CPUs entered in SVC,
 			# mask of CPUs entered in SVC the first time only
 FW_MAGIC=0x48595046	# "HYPF"
+IDLE_PHANDLE=0x7e00	# the idle state's; QEMU's own phandles start at 0x8000
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -46,7 +48,7 @@ build)
 	mv "$out/fw.bin.$$" "$out/fw.bin"
 	;;
 dtb)
-	cpus=$2 model=$3 initrd=$4 cmdline=$5 dtb=$6 keep=${7:-}
+	cpus=$2 model=$3 initrd=$4 cmdline=$5 dtb=$6 keep=${7:-} idle=${8:-0}
 	"$0" build
 	qemu-system-arm -M "virt,secure=on,virtualization=on,dumpdtb=$dtb.new" -cpu "$model" \
 		-smp "$cpus" -m 256 -nic none -bios "$out/fw.bin" -display none >/dev/null 2>&1 ||
@@ -60,7 +62,25 @@ dtb)
 			continue
 		fi
 		fdtput -t s "$dtb.new" "/cpus/cpu@$n" enable-method psci
+		if [ "$idle" = 1 ]; then
+			fdtput -t x "$dtb.new" "/cpus/cpu@$n" cpu-idle-states $IDLE_PHANDLE
+		fi
 	done
+	if [ "$idle" = 1 ]; then
+		# StateType 1 (power down), state 0: long enough to be chosen
+		# between timer ticks; the timer keeps running (no
+		# local-timer-stop).
+		fdtput -c "$dtb.new" /cpus/idle-states
+		fdtput -t s "$dtb.new" /cpus/idle-states entry-method psci
+		fdtput -c "$dtb.new" /cpus/idle-states/cpu-power-down
+		pd=/cpus/idle-states/cpu-power-down
+		fdtput -t s "$dtb.new" $pd compatible arm,idle-state
+		fdtput -t x "$dtb.new" $pd arm,psci-suspend-param 0x10000
+		fdtput -t u "$dtb.new" $pd entry-latency-us 20
+		fdtput -t u "$dtb.new" $pd exit-latency-us 40
+		fdtput -t u "$dtb.new" $pd min-residency-us 200
+		fdtput -t x "$dtb.new" $pd phandle $IDLE_PHANDLE
+	fi
 	size=$(stat -c %s "$initrd")
 	fdtput -t x "$dtb.new" /chosen linux,initrd-start "${FW_INITRD#0x}"
 	fdtput -t x "$dtb.new" /chosen linux,initrd-end "$(printf '%x' $((FW_INITRD + size)))"
@@ -78,6 +98,6 @@ loads)
 	done
 	;;
 *)
-	die "usage: fw.sh build | dtb CPUS MODEL INITRD CMDLINE OUT [DT-CPUS] | loads KERNEL INITRD DTB MASK [ONCE]"
+	die "usage: fw.sh build | dtb CPUS MODEL INITRD CMDLINE OUT [DT-CPUS] [IDLE] | loads KERNEL INITRD DTB MASK [ONCE]"
 	;;
 esac

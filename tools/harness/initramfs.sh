@@ -75,6 +75,7 @@ fi
 	echo "file /harness/ktap.sh $guest/ktap.sh 0644 0 0"
 	echo "file /harness/suites.sh $guest/suites.sh 0644 0 0"
 	echo "file /harness/checks.sh $guest/checks.sh 0644 0 0"
+	echo "file /harness/kexec.sh $guest/kexec.sh 0644 0 0"
 	# Each patched kernel's modules, under its config's name: a module
 	# only loads into the kernel it was built with.
 	for d in "$BUILD"/*/; do

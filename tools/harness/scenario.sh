@@ -13,6 +13,8 @@
 #   --svc-once MASK (--via fw: the CPUs our firmware enters in SVC at their
 #   first entry only, in HYP when they come back; the guest is told the
 #   boot's truth, harness.expect=mixed and this mask as harness.svc_cpus),
+#   --idle 1 (--via fw: the device tree gives every CPU a PSCI power-down
+#   idle state, which cpuidle enters through our firmware's CPU_SUSPEND),
 #   --dt-cpus LIST (--via fw: the device tree lists only these CPUs, say
 #   0,2,3; QEMU gets --cpus of them, the guest expects as many as listed),
 #   --dump 1 (a big-endian kernel: the guest only dumps what the boot checks
@@ -33,7 +35,7 @@ res=$BUILD/results/$prefix$name.ktap
 mkdir -p "$(dirname "$res")"
 
 expect='' cpus=2 via=kernel config=test image=zImage extra='' hibernate=0 svc_cpus=0 dump=0
-dt_cpus='' svc_once=0
+dt_cpus='' svc_once=0 idle=0
 opts=()
 while [ $# -gt 1 ]; do
 	case $1 in
@@ -48,6 +50,7 @@ while [ $# -gt 1 ]; do
 	--dump) dump=$2; shift 2; continue ;;
 	--dt-cpus) dt_cpus=$2; shift 2; continue ;;
 	--svc-once) svc_once=$2; shift 2; continue ;;
+	--idle) idle=$2; shift 2; continue ;;
 	--cpu) model=$2 ;;
 	esac
 	opts+=("$1" "$2")
@@ -114,7 +117,7 @@ fw)
 	dtb=$BUILD/disks/$prefix$name.dtb
 	mkdir -p "$(dirname "$dtb")"
 	"$HARNESS/fw.sh" dtb "$cpus" "${model:-cortex-a15}" "$BUILD/initramfs.cpio" \
-		"console=ttyAMA0 panic=-1 $cmdline" "$dtb" "$dt_cpus"
+		"console=ttyAMA0 panic=-1 $cmdline" "$dtb" "$dt_cpus" "$idle"
 	boot=(--fw "$BUILD/fw/fw.bin")
 	while read -r opt spec; do
 		boot+=("$opt" "$spec")

@@ -8,6 +8,8 @@
 #define pr_fmt(fmt) "CPU: " fmt
 
 #include <linux/cpu.h>
+#include <linux/cpu_pm.h>
+#include <linux/cpuidle.h>
 #include <linux/cpuhotplug.h>
 #include <linux/device.h>
 #include <linux/export.h>
@@ -44,17 +46,42 @@ static DEFINE_PER_CPU(u8, hyp_holder);
 /* How many CPUs a hypervisor holds (any holder but the stub). */
 static atomic_t hyp_held = ATOMIC_INIT(0);
 
-/* This CPU's holder becomes @holder; keeps hyp_held in step. */
+/*
+ * A CPU a hypervisor holds idles in its first state (WFI on ARM): the
+ * deeper ones may power it down (see hyp_cpu_pm_notify()). Switched off
+ * here rather than refused at entry, where a governor could keep choosing
+ * them and spin.
+ */
+static void hyp_cpuidle_hold(bool held)
+{
+#ifdef CONFIG_CPU_IDLE
+	struct cpuidle_device *dev = __this_cpu_read(cpuidle_devices);
+	struct cpuidle_driver *drv = dev ? cpuidle_get_cpu_driver(dev) : NULL;
+	int i;
+
+	for (i = 1; drv && i < drv->state_count; i++) {
+		if (held)
+			dev->states_usage[i].disable |= CPUIDLE_STATE_DISABLED_BY_DRIVER;
+		else
+			dev->states_usage[i].disable &= ~CPUIDLE_STATE_DISABLED_BY_DRIVER;
+	}
+#endif
+}
+
+/* This CPU's holder becomes @holder; keeps hyp_held and idle in step. */
 static void hyp_set_holder(u8 holder)
 {
 	u8 old = this_cpu_read(hyp_holder);
 
 	if (old == holder)
 		return;
-	if (old == HYP_HELD_BY_STUB)
+	if (old == HYP_HELD_BY_STUB) {
 		atomic_inc(&hyp_held);
-	else if (holder == HYP_HELD_BY_STUB)
+		hyp_cpuidle_hold(true);
+	} else if (holder == HYP_HELD_BY_STUB) {
 		atomic_dec(&hyp_held);
+		hyp_cpuidle_hold(false);
+	}
 	this_cpu_write(hyp_holder, holder);
 }
 
@@ -565,6 +592,26 @@ static int hyp_cpu_offline(unsigned int cpu)
 	return ret ? -EBUSY : 0;
 }
 
+/*
+ * A power-down idle state resumes through cpu_resume, which puts the stub
+ * back in HVBAR: a CPU a hypervisor holds must not enter one, or the
+ * kernel would think the hypervisor still there. Such states are off
+ * while a hypervisor holds the CPU (hyp_cpuidle_hold()); this refusal is
+ * the guarantee, for any other way into CPU_PM_ENTER.
+ */
+static int hyp_cpu_pm_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	if (action == CPU_PM_ENTER &&
+	    this_cpu_read(hyp_holder) != HYP_HELD_BY_STUB)
+		return NOTIFY_BAD;
+	return NOTIFY_OK;
+}
+
+static struct notifier_block hyp_cpu_pm_nb = {
+	.notifier_call = hyp_cpu_pm_notify,
+};
+
 static int __init hyp_stub_early_init(void)
 {
 	/*
@@ -684,6 +731,7 @@ static int __init hyp_stub_sysfs_init(void)
 	on_each_cpu(hyp_stub_lock_this_cpu, NULL, 1);
 	register_syscore_ops(&hyp_syscore_ops);
 	register_pm_notifier(&hyp_pm_nb);
+	cpu_pm_register_notifier(&hyp_cpu_pm_nb);
 
 	for_each_possible_cpu(cpu) {
 		struct device *dev = get_cpu_device(cpu);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The C half of the test firmware (see entry.S): GIC set-up for the
- * Non-secure world, the boot CPU's jump to the kernel, and PSCI 0.2.
+ * Non-secure world, the boot CPU's jump to the kernel, and PSCI 0.2,
+ * CPU_SUSPEND included: a power-down state waits for an interrupt and
+ * enters the kernel again at its resume entry, in the mode the masks say.
  *
  * The harness describes the boot in a parameter block that QEMU's generic
  * loader writes at FW_PARAMS: FW_MAGIC, the kernel's entry, the device tree,
@@ -30,6 +32,7 @@
 #define MODE_SVC	0x13
 
 #define PSCI_VERSION		0x84000000u
+#define PSCI_CPU_SUSPEND	0x84000001u
 #define PSCI_CPU_OFF		0x84000002u
 #define PSCI_CPU_ON		0x84000003u
 #define PSCI_AFFINITY_INFO	0x84000004u
@@ -43,6 +46,7 @@
 #define PSCI_ON			0
 #define PSCI_OFF		1
 #define PSCI_ON_PENDING		2
+#define PSCI_POWER_DOWN		(1u << 16)	/* power_state: StateType */
 
 struct fw_params {
 	uint32_t magic;
@@ -182,6 +186,18 @@ int32_t fw_psci(uint32_t fn, uint32_t a1, uint32_t a2, uint32_t a3)
 		return 2;			/* 0.2 */
 	case PSCI_MIGRATE_INFO_TYPE:
 		return 2;			/* no Trusted OS */
+	case PSCI_CPU_SUSPEND:
+		/*
+		 * Wait for an interrupt (WFI wakes on one pending even while
+		 * masked). Standby returns; a power-down state loses the CPU's
+		 * context, so it comes back at the resume entry point, with
+		 * its MMU and caches off, as from CPU_ON.
+		 */
+		__asm__ volatile("dsb\n\twfi" : : : "memory");
+		if (!(a1 & PSCI_POWER_DOWN))
+			return PSCI_SUCCESS;
+		cpu = this_cpu();
+		enter_ns(a2, a3, 0, entry_mode(cpu));
 	case PSCI_CPU_ON:
 		/* Linux serialises hotplug: no lock against a second caller. */
 		cpu = a1 & 0xff;

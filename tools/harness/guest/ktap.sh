@@ -63,3 +63,14 @@ ktap_done() {
 	[ "$_ktap_fail" = 0 ]
 	exit $?
 }
+
+# wait_seconds N: the guest waits N seconds, its CPUs idle. busybox sleep
+# returns at once under our kernels (seen on upstream 6.1 too, measured
+# with /proc/uptime), while a read with a timeout on an empty FIFO waits.
+wait_seconds() {
+	[ -p "$HTMP/wait.fifo" ] || mkfifo "$HTMP/wait.fifo"
+	exec 9<>"$HTMP/wait.fifo"
+	read -r -t "$1" _ <&9
+	exec 9<&-
+	return 0
+}
