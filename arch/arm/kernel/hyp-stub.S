@@ -62,9 +62,9 @@ SYM_DATA_END(__hyp_cpu_mode)
  * HVC_STUB_STATE_LOCKED once HVC_STUB_LOCK was called; never cleared. It
  * refuses HVC_SET_VECTORS and HVC_SOFT_RESTART.
  */
-SYM_DATA_START_LOCAL(hyp_stub_state)
+SYM_DATA_START(__hyp_stub_state)
 	.long	0
-SYM_DATA_END(hyp_stub_state)
+SYM_DATA_END(__hyp_stub_state)
 	.balign	L1_CACHE_BYTES
 
 	.text
@@ -222,14 +222,14 @@ SYM_CODE_START_LOCAL(hyp_stub_hvc)
 .Lset_vectors:
 	tst	r1, #(HVC_VECTORS_ALIGN - 1)	@ HVBAR cannot hold it
 	bne	.Lrefuse
-	ldr_l	r2, hyp_stub_state
+	ldr_l	r2, __hyp_stub_state
 	tst	r2, #HVC_STUB_STATE_LOCKED
 	bne	.Lrefuse
 	mcr	p15, 4, r1, c12, c0, 0		@ HVBAR
 	b	.Lsuccess
 
 .Lsoft_restart:
-	ldr_l	r2, hyp_stub_state		@ code run in HYP could write
+	ldr_l	r2, __hyp_stub_state		@ code run in HYP could write
 	tst	r2, #HVC_STUB_STATE_LOCKED	@ HVBAR: not once locked
 	bne	.Lrefuse
 	bx	r1				@ in HYP, MMU off, no return
@@ -237,12 +237,12 @@ SYM_CODE_START_LOCAL(hyp_stub_hvc)
 .Ldiscover:
 	mov	r0, #HVC_STUB_ABI_VERSION
 	mov	r1, #HVC_STUB_FEATURES
-	ldr_l	r2, hyp_stub_state
+	ldr_l	r2, __hyp_stub_state
 	b	.Lexit
 
 .Llock:
 	mov	r2, #HVC_STUB_STATE_LOCKED
-	str_l	r2, hyp_stub_state, r3
+	str_l	r2, __hyp_stub_state, r3
 .Lsuccess:
 	mov	r0, #0
 .Lexit:

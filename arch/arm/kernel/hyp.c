@@ -346,9 +346,17 @@ EXPORT_SYMBOL_GPL(hyp_set_vectors);
 /* Engage the stub's lock from this CPU, if the stub is what HVBAR holds. */
 static void hyp_stub_lock_this_cpu(void *unused)
 {
-	if (READ_ONCE(hyp_locked) && hyp_this_cpu_has_stub() &&
-	    this_cpu_read(hyp_holder) == HYP_HELD_BY_STUB)
-		hyp_hvc(HVC_STUB_LOCK, 0, 0, 0, NULL);
+	if (!READ_ONCE(hyp_locked) || !hyp_this_cpu_has_stub() ||
+	    this_cpu_read(hyp_holder) != HYP_HELD_BY_STUB)
+		return;
+	hyp_hvc(HVC_STUB_LOCK, 0, 0, 0, NULL);
+	/*
+	 * HYP wrote the word with its MMU off. Drop any copy the caches hold,
+	 * so that what reads it through them, hibernation's snapshot of .data
+	 * above all, reads the lock: a stale 0 restored on a UP kernel, where
+	 * no CPU comes back online to lock again, would unlock HYP.
+	 */
+	sync_cache_r(&__hyp_stub_state);
 }
 
 /**

@@ -68,6 +68,9 @@ extern int __boot_cpu_mode;
 /* The stub's vector table; modules use hyp_stub_vectors_phys(). */
 extern char __hyp_stub_vectors[];
 
+/* The stub's state (HVC_STUB_STATE_*): written in HYP alone. */
+extern u32 __hyp_stub_state;
+
 static inline void sync_boot_mode(void)
 {
 	sync_cache_r(&__boot_cpu_mode);
