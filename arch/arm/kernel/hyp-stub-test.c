@@ -59,6 +59,19 @@ static bool stress;
 module_param(stress, bool, 0444);
 MODULE_PARM_DESC(stress, "long runs (1000 install cycles, 100000 fuzzed HVCs per CPU) and CPU hotplug");
 
+/* The online CPUs that have the stub, in @mask; hold cpus_read_lock(). */
+static const struct cpumask *stub_cpus(struct cpumask *mask)
+{
+	unsigned int cpu;
+
+	cpumask_clear(mask);
+	for_each_online_cpu(cpu) {
+		if (hyp_cpu_boot_mode(cpu) == HYP_MODE)
+			cpumask_set_cpu(cpu, mask);
+	}
+	return mask;
+}
+
 /* One CPU's testvisor: a page holding a copy of the HYP code. */
 struct testvisor {
 	void *page;
@@ -261,15 +274,14 @@ static void skip_unless_stub_usable(struct kunit *test)
 /* Runs the testvisor cycle on every online CPU that has the stub. */
 static void run_cycles(struct kunit *test, bool raw, int repeats)
 {
+	struct cpumask stub;
 	struct cycle_args a = { .raw = raw, .repeats = repeats };
 	struct testvisor tv;
 	unsigned int cpu, cpus = 0;
 
 	skip_unless_stub_usable(test);
 	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
-			continue;
+	for_each_cpu(cpu, stub_cpus(&stub)) {
 		KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
 		a.tv = &tv;
 		memset(&a.report, 0, sizeof(a.report));
@@ -342,14 +354,13 @@ static void discover_on_cpu(void *data)
 /* Every CPU's stub reports the documented version, features and state. */
 static void hyp_stub_discover_reports_abi(struct kunit *test)
 {
+	struct cpumask stub;
 	struct discover_args a;
 	unsigned int cpu;
 
 	skip_unless_stub(test);
 	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
-			continue;
+	for_each_cpu(cpu, stub_cpus(&stub)) {
 		smp_call_function_single(cpu, discover_on_cpu, &a, 1);
 		KUNIT_EXPECT_EQ_MSG(test, a.ret, 0, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.info.version, HVC_STUB_ABI_VERSION, "CPU%u", cpu);
@@ -408,6 +419,7 @@ static long refusals_on_cpu(void *data)
  */
 static void hyp_stub_refuses_bad_calls(struct kunit *test)
 {
+	struct cpumask stub;
 	struct refusal_args a;
 	unsigned int cpu, cpus = 0;
 	int i;
@@ -416,9 +428,7 @@ static void hyp_stub_refuses_bad_calls(struct kunit *test)
 	/* Locked or not: the stub refuses these before looking at the lock. */
 	skip_unless_stub(test);
 	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
-			continue;
+	for_each_cpu(cpu, stub_cpus(&stub)) {
 		work_on_cpu(cpu, refusals_on_cpu, &a);
 		for (i = 0; i < ARRAY_SIZE(unknown_fns); i++)
 			KUNIT_EXPECT_EQ_MSG(test, a.unknown[i], HVC_STUB_ERR,
@@ -544,14 +554,13 @@ static long soft_restart_on_cpu(void *data)
  */
 static void hyp_stub_soft_restart_jumps_in_hyp(struct kunit *test)
 {
+	struct cpumask stub;
 	struct soft_restart_args a;
 	unsigned int cpu, cpus = 0;
 
 	skip_unless_stub_usable(test);
 	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
-			continue;
+	for_each_cpu(cpu, stub_cpus(&stub)) {
 		KUNIT_ASSERT_EQ(test, testvisor_create(&a.tv), 0);
 		work_on_cpu(cpu, soft_restart_on_cpu, &a);
 		testvisor_destroy(&a.tv);
@@ -724,6 +733,7 @@ static long fuzz_on_cpu(void *data)
 /* Random and boundary function numbers: only documented results. */
 static void hyp_stub_fuzz_every_cpu(struct kunit *test)
 {
+	struct cpumask stub;
 	struct discover_args before, after;
 	struct fuzz_args a;
 	unsigned int cpu;
@@ -733,9 +743,7 @@ static void hyp_stub_fuzz_every_cpu(struct kunit *test)
 	kunit_info(test, "fuzz seed %u (reproduce: fuzz_seed=%u)\n", seed, seed);
 
 	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
-			continue;
+	for_each_cpu(cpu, stub_cpus(&stub)) {
 		memset(&a, 0, sizeof(a));
 		a.seed = seed + cpu;
 		smp_call_function_single(cpu, discover_on_cpu, &before, 1);
@@ -802,15 +810,14 @@ static long claimed_on_cpu(void *data)
  */
 static void hyp_stub_claimed_cpu_gets_no_stub_calls(struct kunit *test)
 {
+	struct cpumask stub;
 	struct held_args a;
 	struct testvisor tv;
 	unsigned int cpu, cpus = 0;
 
 	skip_unless_stub_usable(test);
 	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
-			continue;
+	for_each_cpu(cpu, stub_cpus(&stub)) {
 		KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
 		memset(&a, 0, sizeof(a));
 		a.tv = &tv;
@@ -910,6 +917,7 @@ static long hand_back_on_cpu(void *data)
  */
 static void hyp_stub_lock_while_claimed(struct kunit *test)
 {
+	struct cpumask stub;
 	struct held_args *a;
 	struct testvisor *tv;
 	unsigned int cpu, cpus = 0;
@@ -922,9 +930,7 @@ static void hyp_stub_lock_while_claimed(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, tv);
 	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
-			continue;
+	for_each_cpu(cpu, stub_cpus(&stub)) {
 		KUNIT_ASSERT_EQ(test, testvisor_create(&tv[cpu]), 0);
 		a[cpu].tv = &tv[cpu];
 		work_on_cpu(cpu, claim_install_on_cpu, &a[cpu]);

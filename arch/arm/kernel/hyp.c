@@ -93,6 +93,7 @@ static void hyp_set_holder(u8 holder)
 static bool hyp_all_hyp;	/* every CPU that entered, last in HYP */
 static bool hyp_mixed;		/* CPUs that entered disagree */
 static bool hyp_any_stub;	/* some CPU last entered in HYP */
+static int hyp_common_mode;	/* their mode if they agree, else 0 */
 static bool hyp_refreshed;	/* the values above have been read once */
 
 /* The boot report is out: later CPUs report themselves as they arrive. */
@@ -164,6 +165,7 @@ static void hyp_refresh(void)
 	WRITE_ONCE(hyp_all_hyp, first == HYP_MODE && !mixed);
 	WRITE_ONCE(hyp_mixed, mixed);
 	WRITE_ONCE(hyp_any_stub, any_hyp);
+	WRITE_ONCE(hyp_common_mode, mixed ? 0 : first);
 	WRITE_ONCE(hyp_refreshed, true);
 }
 
@@ -229,6 +231,16 @@ EXPORT_SYMBOL_GPL(is_hyp_mode_mismatched);
 static bool hyp_this_cpu_has_stub(void)
 {
 	return hyp_cpu_boot_mode(smp_processor_id()) == HYP_MODE;
+}
+
+/* 0 if this CPU's HYP is the stub's, else why no stub call may go there. */
+static int hyp_stub_here(void)
+{
+	if (!hyp_this_cpu_has_stub())
+		return -ENODEV;
+	if (this_cpu_read(hyp_holder) != HYP_HELD_BY_STUB)
+		return -EBUSY;
+	return 0;
 }
 
 /* One HVC to whatever HVBAR points at; the caller checked it is safe. */
@@ -326,16 +338,11 @@ int hyp_set_vectors(phys_addr_t vectors)
 		return -EINVAL;
 
 	preempt_disable();
-	if (!hyp_this_cpu_has_stub())
-		ret = -ENODEV;
-	else if (this_cpu_read(hyp_holder) != HYP_HELD_BY_STUB)
-		ret = -EBUSY;
-	else if (READ_ONCE(hyp_locked))
+	ret = hyp_stub_here();
+	if (!ret && READ_ONCE(hyp_locked))
 		ret = -EPERM;
-	else if (hyp_hvc(HVC_SET_VECTORS, vectors, 0, 0, NULL))
+	else if (!ret && hyp_hvc(HVC_SET_VECTORS, vectors, 0, 0, NULL))
 		ret = -EIO;
-	else
-		ret = 0;
 	if (!ret)
 		hyp_set_holder(HYP_HELD_VIA_API);
 	preempt_enable();
@@ -378,16 +385,13 @@ static void hyp_stub_lock_this_cpu(void *unused)
  */
 int hyp_claim_cpu(void)
 {
-	int ret = 0;
+	int ret;
 
 	preempt_disable();
-	if (!hyp_this_cpu_has_stub())
-		ret = -ENODEV;
-	else if (this_cpu_read(hyp_holder) != HYP_HELD_BY_STUB)
-		ret = -EBUSY;
-	else if (READ_ONCE(hyp_locked))
+	ret = hyp_stub_here();
+	if (!ret && READ_ONCE(hyp_locked))
 		ret = -EPERM;
-	else
+	if (!ret)
 		hyp_set_holder(HYP_HELD_BY_CLAIM);
 	preempt_enable();
 	return ret;
@@ -470,14 +474,11 @@ EXPORT_SYMBOL_GPL(hyp_reset_vectors);
 int hyp_stub_discover(struct hyp_stub_info *info)
 {
 	struct hyp_stub_res res;
-	int ret = 0;
+	int ret;
 
 	preempt_disable();
-	if (!hyp_this_cpu_has_stub())
-		ret = -ENODEV;
-	else if (this_cpu_read(hyp_holder) != HYP_HELD_BY_STUB)
-		ret = -EBUSY;
-	else
+	ret = hyp_stub_here();
+	if (!ret)
 		hyp_hvc(HVC_STUB_DISCOVER, 0, 0, 0, &res);
 	preempt_enable();
 	if (ret)
@@ -644,19 +645,10 @@ static DEVICE_ATTR_RO(boot_mode);
 static ssize_t system_boot_mode_show(struct device *dev,
 				     struct device_attribute *attr, char *buf)
 {
-	int mode, first = 0;
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu) {
-		mode = hyp_cpu_boot_mode(cpu);
-		if (mode <= 0)
-			continue;
-		if (!first)
-			first = mode;
-		else if (mode != first)
-			return sysfs_emit(buf, "mixed\n");
-	}
-	return sysfs_emit(buf, "%s\n", hyp_mode_name(first));
+	hyp_records_read();
+	if (is_hyp_mode_mismatched())
+		return sysfs_emit(buf, "mixed\n");
+	return sysfs_emit(buf, "%s\n", hyp_mode_name(READ_ONCE(hyp_common_mode)));
 }
 
 static struct device_attribute dev_attr_system_boot_mode =
