@@ -103,6 +103,10 @@ TESTS+=(
 	# A hypervisor holds HYP: kexec load and hibernation refused, a kexec
 	# loaded before restarts the boot CPU in SVC without calling it.
 	"kexec_hibernate_while_held_hyp_2cpu|patched|held --mode hyp --cpus 2 --timeout 60"
+	# Last, with everything built (its root shares build/ccache): make boot
+	# and one test of each kind in a minimal Debian 12 root that has only
+	# what deps.sh installs, so a package deps.sh does not name fails here.
+	"deps_complete_in_fresh_root|host|$HARNESS/fresh.sh"
 )
 
 if [ -n "${CHECK_ONLY:-}" ]; then
