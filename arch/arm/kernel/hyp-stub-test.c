@@ -1003,8 +1003,8 @@ static int hyp_stub_suite_init(struct kunit_suite *suite)
 	next = skip_spaces(args);
 	while (*next && !ret) {
 		next = next_arg(next, &param, &val);
-		if (!val)
-			continue;
+		if (!val)	/* a bare bool parameter means true */
+			val = "1";
 		if (!strcmp(param, "fuzz_seed"))
 			ret = kstrtouint(val, 0, &fuzz_seed);
 		else if (!strcmp(param, "destructive"))

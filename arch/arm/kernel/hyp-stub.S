@@ -264,13 +264,16 @@ SYM_FUNC_END(__hyp_set_vectors)
 #else
 /*
  * __hyp_soft_restart(r0 = physical address): jump there in HYP. Called
- * from cpu_v7_reset() in the identity map with the MMU off.
+ * from cpu_v7_reset() in the identity map with the MMU off, never to
+ * return. If HYP refuses (a locked stub), jump there in SVC instead: the
+ * return address is a virtual one, of no use with the MMU off.
  */
 SYM_FUNC_START(__hyp_soft_restart)
+	mov	r4, r0				@ the HVC may clobber r0-r3
 	mov	r1, r0
 	mov	r0, #HVC_SOFT_RESTART
 	__HVC(0)
-	ret	lr
+	bx	r4
 SYM_FUNC_END(__hyp_soft_restart)
 #endif
 

@@ -14,6 +14,7 @@
 #include <linux/device.h>
 #include <linux/export.h>
 #include <linux/init.h>
+#include <linux/kexec.h>
 #include <linux/kstrtox.h>
 #include <linux/notifier.h>
 #include <linux/percpu.h>
@@ -52,19 +53,27 @@ static atomic_t hyp_held = ATOMIC_INIT(0);
  * here rather than refused at entry, where a governor could keep choosing
  * them and spin.
  */
+static DEFINE_PER_CPU(u32, hyp_idle_off);	/* states hyp_cpuidle_hold() disabled */
+
 static void hyp_cpuidle_hold(bool held)
 {
 #ifdef CONFIG_CPU_IDLE
-	struct cpuidle_device *dev = __this_cpu_read(cpuidle_devices);
+	struct cpuidle_device *dev = this_cpu_read(cpuidle_devices);
 	struct cpuidle_driver *drv = dev ? cpuidle_get_cpu_driver(dev) : NULL;
+	u64 *disable;
+	u32 off = 0;
 	int i;
 
-	for (i = 1; drv && i < drv->state_count; i++) {
-		if (held)
-			dev->states_usage[i].disable |= CPUIDLE_STATE_DISABLED_BY_DRIVER;
-		else
-			dev->states_usage[i].disable &= ~CPUIDLE_STATE_DISABLED_BY_DRIVER;
+	for (i = 1; drv && i < drv->state_count && i < 32; i++) {
+		disable = &dev->states_usage[i].disable;
+		if (held && !(*disable & CPUIDLE_STATE_DISABLED_BY_DRIVER)) {
+			*disable |= CPUIDLE_STATE_DISABLED_BY_DRIVER;
+			off |= BIT(i);
+		} else if (!held && (this_cpu_read(hyp_idle_off) & BIT(i))) {
+			*disable &= ~CPUIDLE_STATE_DISABLED_BY_DRIVER;
+		}
 	}
+	this_cpu_write(hyp_idle_off, off);
 #endif
 }
 
@@ -174,7 +183,7 @@ static void hyp_refresh(void)
  * initcall: until the first refresh, read the records on demand (only the
  * boot CPU has entered then, and the caches are on).
  */
-static void hyp_records_read(void)
+static void notrace hyp_records_read(void)
 {
 	if (unlikely(!READ_ONCE(hyp_refreshed)))
 		hyp_refresh();
@@ -193,7 +202,7 @@ static void hyp_records_read(void)
  *
  * Return: true if a hypervisor can install itself on every CPU.
  */
-bool is_hyp_mode_available(void)
+bool notrace is_hyp_mode_available(void)
 {
 	hyp_records_read();
 	return READ_ONCE(hyp_all_hyp) && !READ_ONCE(hyp_locked) &&
@@ -332,12 +341,13 @@ EXPORT_SYMBOL_GPL(hyp_stub_vectors_phys);
  */
 int hyp_set_vectors(phys_addr_t vectors)
 {
+	unsigned long flags;
 	int ret;
 
 	if (!IS_ALIGNED(vectors, HVC_VECTORS_ALIGN) || vectors > U32_MAX)
 		return -EINVAL;
 
-	preempt_disable();
+	local_irq_save(flags);
 	ret = hyp_stub_here();
 	if (!ret && READ_ONCE(hyp_locked))
 		ret = -EPERM;
@@ -345,7 +355,7 @@ int hyp_set_vectors(phys_addr_t vectors)
 		ret = -EIO;
 	if (!ret)
 		hyp_set_holder(HYP_HELD_VIA_API);
-	preempt_enable();
+	local_irq_restore(flags);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(hyp_set_vectors);
@@ -385,15 +395,16 @@ static void hyp_stub_lock_this_cpu(void *unused)
  */
 int hyp_claim_cpu(void)
 {
+	unsigned long flags;
 	int ret;
 
-	preempt_disable();
+	local_irq_save(flags);
 	ret = hyp_stub_here();
 	if (!ret && READ_ONCE(hyp_locked))
 		ret = -EPERM;
 	if (!ret)
 		hyp_set_holder(HYP_HELD_BY_CLAIM);
-	preempt_enable();
+	local_irq_restore(flags);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(hyp_claim_cpu);
@@ -404,20 +415,25 @@ EXPORT_SYMBOL_GPL(hyp_claim_cpu);
  * The hypervisor that claimed this CPU has written the stub's vectors
  * (hyp_stub_vectors_phys()) back to HVBAR. The kernel checks that the stub
  * answers (HVC_STUB_DISCOVER), then sends this CPU stub calls again and
- * engages the lock here if hyp_stub_lock() was called meanwhile. Call with
- * preemption disabled.
+ * engages the lock here if hyp_stub_lock() was called meanwhile. A claim
+ * outlives the CPU going offline and coming back; if it came back in SVC,
+ * where no HVC may be issued, the claim just ends. Call with preemption
+ * disabled.
  *
  * Return: 0 on success; -EINVAL if this CPU is not claimed; -EIO if what
  * answers is not the stub (the CPU stays claimed).
  */
 int hyp_release_cpu(void)
 {
+	unsigned long flags;
 	struct hyp_stub_res res;
 	int ret = 0;
 
-	preempt_disable();
+	local_irq_save(flags);
 	if (this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM) {
 		ret = -EINVAL;
+	} else if (!hyp_this_cpu_has_stub()) {
+		hyp_set_holder(HYP_HELD_BY_STUB);
 	} else if (hyp_hvc(HVC_STUB_DISCOVER, 0, 0, 0, &res) !=
 		   HVC_STUB_ABI_VERSION) {
 		ret = -EIO;
@@ -425,7 +441,7 @@ int hyp_release_cpu(void)
 		hyp_set_holder(HYP_HELD_BY_STUB);
 		hyp_stub_lock_this_cpu(NULL);
 	}
-	preempt_enable();
+	local_irq_restore(flags);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(hyp_release_cpu);
@@ -444,9 +460,10 @@ EXPORT_SYMBOL_GPL(hyp_release_cpu);
  */
 int hyp_reset_vectors(void)
 {
+	unsigned long flags;
 	int ret = -ENODEV;
 
-	preempt_disable();
+	local_irq_save(flags);
 	if (!hyp_this_cpu_has_stub()) {
 		ret = -ENODEV;
 	} else if (this_cpu_read(hyp_holder) == HYP_HELD_BY_CLAIM) {
@@ -458,7 +475,7 @@ int hyp_reset_vectors(void)
 			hyp_stub_lock_this_cpu(NULL);
 		}
 	}
-	preempt_enable();
+	local_irq_restore(flags);
 	return ret;
 }
 EXPORT_SYMBOL_GPL(hyp_reset_vectors);
@@ -571,13 +588,30 @@ void __init hyp_mode_check(void)
 /* Runs on a CPU that came back online: through head.S, to the stub. */
 static int hyp_cpu_online(unsigned int cpu)
 {
-	hyp_set_holder(HYP_HELD_BY_STUB);
+	/*
+	 * Through head.S HVBAR holds the stub again, unless the CPU never
+	 * left (a failed offline rolls back through here, and cpu_die() may
+	 * return): a hypervisor installed through the API was handed back
+	 * before the CPU went down, so only a claim can still be in force,
+	 * and only its hypervisor ends it (hyp_release_cpu()).
+	 */
+	if (this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM)
+		hyp_set_holder(HYP_HELD_BY_STUB);
 	sync_boot_mode();
 	hyp_refresh();
 	if (hyp_reported)
 		hyp_report_cpu(cpu);
 	hyp_stub_lock_this_cpu(NULL);
 	return 0;
+}
+
+static bool hyp_kexec_in_progress(void)
+{
+#ifdef CONFIG_KEXEC_CORE
+	return kexec_in_progress;
+#else
+	return false;
+#endif
 }
 
 /*
@@ -595,10 +629,19 @@ static int hyp_cpu_offline(unsigned int cpu)
 	if (this_cpu_read(hyp_holder) != HYP_HELD_VIA_API)
 		return 0;
 	ret = hyp_reset_vectors();
-	if (ret)
-		pr_warn("CPU%u: its hypervisor did not hand HYP back (%d): staying online\n",
-			cpu, ret);
-	return ret ? -EBUSY : 0;
+	if (!ret)
+		return 0;
+	/*
+	 * kexec takes the secondaries down and stops at BUG_ON() if one
+	 * stays: let it go, still counted as held (the restart is in SVC).
+	 */
+	if (hyp_kexec_in_progress()) {
+		pr_warn("CPU%u: its hypervisor did not hand HYP back (%d)\n", cpu, ret);
+		return 0;
+	}
+	pr_warn("CPU%u: its hypervisor did not hand HYP back (%d): staying online\n",
+		cpu, ret);
+	return -EBUSY;
 }
 
 /*
@@ -613,7 +656,7 @@ static int hyp_cpu_pm_notify(struct notifier_block *nb, unsigned long action,
 {
 	if (action == CPU_PM_ENTER &&
 	    this_cpu_read(hyp_holder) != HYP_HELD_BY_STUB)
-		return NOTIFY_BAD;
+		return notifier_from_errno(-EBUSY);
 	return NOTIFY_OK;
 }
 
@@ -693,7 +736,14 @@ static void hyp_resume(void)
 	hyp_refresh();
 }
 
+/* Late in suspend and hibernation, after the notifiers: still nothing held. */
+static int hyp_suspend(void)
+{
+	return hyp_held_cpus() ? -EBUSY : 0;
+}
+
 static struct syscore_ops hyp_syscore_ops = {
+	.suspend = hyp_suspend,
 	.resume = hyp_resume,
 };
 
