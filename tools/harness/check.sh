@@ -98,6 +98,8 @@ TESTS+=(
 	"hotplug_500_cycles_hyp_4cpu|boot|hotplug --mode hyp --cpus 4 --cmdline harness.cycles=500 $EXPEDITED --timeout 400|alone"
 	"hibernate_resume_hyp_2cpu|boot|hibernate --mode hyp --cpus 2 --hibernate 1 --timeout 120"
 	"hibernate_resume_svc_2cpu|boot|hibernate --mode svc --cpus 2 --hibernate 1 --timeout 120"
+	# UP: lock, hibernate, restore: HYP still holds the locked stub.
+	"up_locked_hibernate_hyp_1cpu|patched|hibernate --config up --mode hyp --cpus 1 --hibernate 1 --cmdline harness.lock=1 --timeout 120"
 	"kexec_chain_5_hyp|boot|kexec --mode hyp --cpus 2 --cmdline harness.gens=5 --timeout 120"
 	"kexec_chain_5_svc|boot|kexec --mode svc --cpus 2 --cmdline harness.gens=5 --timeout 120"
 	# A hypervisor holds HYP: kexec load and hibernation refused, a kexec

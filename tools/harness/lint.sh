@@ -6,7 +6,9 @@
 #   lint.sh objects CONFIG    config CONFIG builds arch/arm/kernel/ (our
 #                             code and the files the series patches there);
 #                             W=1 and sparse (C=2) on our files report nothing
-#   lint.sh zimage CONFIG     config CONFIG builds a whole zImage and its modules
+#   lint.sh zimage CONFIG     config CONFIG builds a whole zImage and its
+#                             modules, and the harness's own probe module
+#                             (tools/harness/probe/) when it has the stub
 #   lint.sh shellcheck        the harness scripts are shellcheck clean
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
@@ -63,7 +65,15 @@ shellcheck)
 	shellcheck -x tools/harness/*.sh .ci/run
 	;;
 zimage)
-	"$HARNESS/kernel.sh" "${2:?config}" zImage modules
+	cfg=${2:?config}
+	"$HARNESS/kernel.sh" "$cfg" zImage modules
+	grep -q '^CONFIG_ARM_VIRT_EXT=y' "$BUILD/$cfg/.config" || exit 0
+	# An external module, built in the config's tree: initramfs.sh
+	# packs it with that kernel's modules.
+	probe=$BUILD/$cfg/harness-probe
+	mkdir -p "$probe"
+	cp -u "$HARNESS"/probe/* "$probe/"
+	"$HARNESS/kernel.sh" "$cfg" M="$probe" modules
 	;;
 *)
 	die "usage: lint.sh checkpatch|kernel-doc|shellcheck|objects CONFIG|zimage CONFIG"

@@ -142,3 +142,18 @@ boot_checks() {
 		ktap_result unpatched_kernel test ! -e "$ROOT/sys/devices/system/cpu/boot_mode"
 	fi
 }
+
+# raw_set_vectors_answers WANT: the harness's probe module issues one raw
+# HVC_SET_VECTORS with the stub's own vectors on this CPU, past the C API;
+# r0 must be WANT (0: accepted; 0xbadca11: refused). Only where HYP is
+# known to hold our stub, whatever the records say.
+raw_set_vectors_answers() {
+	_va=$(awk '$3 == "__hyp_stub_vectors" { print $1; exit }' /proc/kallsyms)
+	[ -n "$_va" ] || { diag "__hyp_stub_vectors not in /proc/kallsyms"; return 1; }
+	insmod "/harness/modules/$H_config/hyp_raw_probe.ko" "vectors=0x$_va" ||
+		return 1
+	_r=$(printf '%#x' "$(cat /sys/module/hyp_raw_probe/parameters/result)")
+	rmmod hyp_raw_probe
+	diag "raw HVC_SET_VECTORS: r0 = $_r (want $1)"
+	[ "$_r" = "$1" ]
+}
