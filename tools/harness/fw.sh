@@ -5,16 +5,21 @@
 #   fw.sh build
 #       build/fw/fw.bin: the firmware for -bios, rebuilt when its sources
 #       change (warnings are errors)
-#   fw.sh dtb CPUS CPU-MODEL INITRD CMDLINE OUT [DT-CPUS] [IDLE]
+#   fw.sh dtb CPUS CPU-MODEL INITRD CMDLINE OUT [DT-CPUS] [IDLE] [LAYER]
 #       OUT: QEMU's own device tree for that machine, with what the firmware
 #       adds: a PSCI 0.2 node (SMC), PSCI as each CPU's enable-method, and
 #       the command line and initramfs in /chosen. DT-CPUS (say 0,2,3):
 #       only those CPU nodes are kept, so the kernel's logical CPUs get
 #       MPIDRs that are not 0..n-1. IDLE=1: every CPU gets a PSCI idle
-#       state that powers it down (CPU_SUSPEND), for cpuidle
-#   fw.sh loads KERNEL INITRD DTB SVC-MASK [SVC-ONCE-MASK]
+#       state that powers it down (CPU_SUSPEND), for cpuidle. LAYER=1 or 2:
+#       the node that tells the kernel a HYP layer is resident, and its
+#       no-map reserved memory (with 2 the firmware installs none: a device
+#       tree that lies)
+#   fw.sh loads KERNEL INITRD DTB SVC-MASK [SVC-ONCE-MASK] [LAYER]
 #       the qemu.sh --load options that place them and the parameter block
-#       (SVC-ONCE-MASK: CPUs entered in SVC at their first entry only)
+#       (SVC-ONCE-MASK: CPUs entered in SVC at their first entry only;
+#       LAYER: what HYP holds for a CPU entered in SVC, 0 nothing, 1 the
+#       resident layer, 2 nothing and HVC undefined (SCR.HCE clear))
 #
 # Memory layout of a boot through it, the one place it is written down
 # (fw.c is built with FW_PARAMS and FW_MAGIC from here):
@@ -22,9 +27,14 @@ FW_KERNEL=0x41000000	# the zImage; it decompresses to RAM + 0x8000
 FW_INITRD=0x42000000
 FW_DTB=0x43000000
 FW_PARAMS=0x43100000	# magic, kernel entry, DTB, mask of CPUs entered in SVC,
-			# mask of CPUs entered in SVC the first time only
+			# mask of CPUs entered in SVC the first time only, layer
+FW_LAYER=0x48000000	# the resident HYP layer, in Non-secure RAM (-m 256); not
+			# at its top: 6.1 stopped in early memory set-up when a
+			# no-map region ended RAM (seen at 0x4ff00000)
+FW_LAYER_SIZE=0x10000	# reserved for it in the device tree, no-map
 FW_MAGIC=0x48595046	# "HYPF"
 IDLE_PHANDLE=0x7e00	# the idle state's; QEMU's own phandles start at 0x8000
+LAYER_PHANDLE=0x7e01	# the layer's reserved memory
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -42,13 +52,14 @@ build)
 		-fno-stack-protector -nostdlib -O2 -Wall -Wextra -Werror \
 		-DFW_PARAMS="${FW_PARAMS}u" -DFW_MAGIC="${FW_MAGIC}u" \
 		-T "$src/fw.lds" -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
-		-o "$out/fw.elf.$$" "$src/entry.S" "$src/fw.c"
-	"${CROSS}objcopy" -O binary -j .text "$out/fw.elf.$$" "$out/fw.bin.$$"
+		-Wl,--defsym=FW_LAYER=$FW_LAYER -Wl,--defsym=FW_LAYER_SIZE=$FW_LAYER_SIZE \
+		-o "$out/fw.elf.$$" "$src/entry.S" "$src/fw.c" "$src/layer.S"
+	"${CROSS}objcopy" -O binary -j .text -j .layer "$out/fw.elf.$$" "$out/fw.bin.$$"
 	mv "$out/fw.elf.$$" "$out/fw.elf"
 	mv "$out/fw.bin.$$" "$out/fw.bin"
 	;;
 dtb)
-	cpus=$2 model=$3 initrd=$4 cmdline=$5 dtb=$6 keep=${7:-} idle=${8:-0}
+	cpus=$2 model=$3 initrd=$4 cmdline=$5 dtb=$6 keep=${7:-} idle=${8:-0} layer=${9:-0}
 	"$0" build
 	qemu-system-arm -M "virt,secure=on,virtualization=on,dumpdtb=$dtb.new" -cpu "$model" \
 		-smp "$cpus" -m 256 -nic none -bios "$out/fw.bin" -display none >/dev/null 2>&1 ||
@@ -81,6 +92,25 @@ dtb)
 		fdtput -t u "$dtb.new" $pd min-residency-us 200
 		fdtput -t x "$dtb.new" $pd phandle $IDLE_PHANDLE
 	fi
+	if [ "$layer" != 0 ]; then
+		# The binding: Documentation/devicetree/bindings/firmware/
+		# linux,arm-hyp-layer.yaml.
+		# Linux wants the root's cell sizes here (QEMU's: 2 and 2).
+		rm=/reserved-memory
+		fdtput -c "$dtb.new" $rm
+		fdtput -t u "$dtb.new" $rm '#address-cells' 2
+		fdtput -t u "$dtb.new" $rm '#size-cells' 2
+		fdtput -t x "$dtb.new" $rm ranges
+		fdtput -c "$dtb.new" "$rm/hyp-layer@${FW_LAYER#0x}"
+		fdtput -t x "$dtb.new" "$rm/hyp-layer@${FW_LAYER#0x}" reg 0 "${FW_LAYER#0x}" 0 "${FW_LAYER_SIZE#0x}"
+		fdtput -t x "$dtb.new" "$rm/hyp-layer@${FW_LAYER#0x}" no-map
+		fdtput -t x "$dtb.new" "$rm/hyp-layer@${FW_LAYER#0x}" phandle $LAYER_PHANDLE
+		fdtput -c "$dtb.new" /firmware
+		fdtput -c "$dtb.new" /firmware/hyp-layer
+		fdtput -t s "$dtb.new" /firmware/hyp-layer compatible linux,arm-hyp-layer
+		fdtput -t s "$dtb.new" /firmware/hyp-layer method hvc
+		fdtput -t x "$dtb.new" /firmware/hyp-layer memory-region $LAYER_PHANDLE
+	fi
 	size=$(stat -c %s "$initrd")
 	fdtput -t x "$dtb.new" /chosen linux,initrd-start "${FW_INITRD#0x}"
 	fdtput -t x "$dtb.new" /chosen linux,initrd-end "$(printf '%x' $((FW_INITRD + size)))"
@@ -88,16 +118,16 @@ dtb)
 	mv "$dtb.new" "$dtb"
 	;;
 loads)
-	# loads KERNEL INITRD DTB SVC-MASK [SVC-ONCE-MASK]: qemu.sh --load
-	# options for a boot.
+	# loads KERNEL INITRD DTB SVC-MASK [SVC-ONCE-MASK] [LAYER]: qemu.sh
+	# --load options for a boot.
 	printf -- '--load file=%s,addr=%s,force-raw=on\n' "$2" $FW_KERNEL "$3" $FW_INITRD "$4" $FW_DTB
 	i=0
-	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5" "${6:-0}"; do
+	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5" "${6:-0}" "${7:-0}"; do
 		printf -- '--load addr=0x%x,data=%s,data-len=4\n' $((FW_PARAMS + 4 * i)) "$v"
 		i=$((i + 1))
 	done
 	;;
 *)
-	die "usage: fw.sh build | dtb CPUS MODEL INITRD CMDLINE OUT [DT-CPUS] [IDLE] | loads KERNEL INITRD DTB MASK [ONCE]"
+	die "usage: fw.sh build | dtb CPUS MODEL INITRD CMDLINE OUT [DT-CPUS] [IDLE] [LAYER] | loads KERNEL INITRD DTB MASK [ONCE] [LAYER]"
 	;;
 esac

@@ -17,6 +17,10 @@
 #   idle state, which cpuidle enters through our firmware's CPU_SUSPEND),
 #   --dt-cpus LIST (--via fw: the device tree lists only these CPUs, say
 #   0,2,3; QEMU gets --cpus of them, the guest expects as many as listed),
+#   --layer 1|2 (--via fw: scenario 2, the firmware keeps a resident HYP
+#   layer for every CPU it enters in SVC and the device tree says so; 2: the
+#   device tree says so, but there is no layer and HVC is undefined; the
+#   guest is told as harness.layer),
 #   --dump 1 (a big-endian kernel: the guest only dumps what the boot checks
 #   read, the host runs them, see dumped.sh; GUEST-SCENARIO must be boot)
 # Writes build/logs/boot/[base-]NAME.log and build/results/[base-]NAME.ktap:
@@ -35,7 +39,7 @@ res=$BUILD/results/$prefix$name.ktap
 mkdir -p "$(dirname "$res")"
 
 expect='' cpus=2 via=kernel config=test image=zImage extra='' hibernate=0 svc_cpus=0 dump=0
-dt_cpus='' svc_once=0 idle=0
+dt_cpus='' svc_once=0 idle=0 layer=0
 opts=()
 while [ $# -gt 1 ]; do
 	case $1 in
@@ -51,6 +55,7 @@ while [ $# -gt 1 ]; do
 	--dt-cpus) dt_cpus=$2; shift 2; continue ;;
 	--svc-once) svc_once=$2; shift 2; continue ;;
 	--idle) idle=$2; shift 2; continue ;;
+	--layer) layer=$2; shift 2; continue ;;
 	--cpu) model=$2 ;;
 	esac
 	opts+=("$1" "$2")
@@ -81,12 +86,16 @@ if [ "$svc_once" != 0 ]; then
 	fi
 	guest_expect=mixed guest_svc=$svc_once
 fi
+if [ "$layer" != 0 ] && [ "$via" != fw ]; then
+	die "scenario.sh: --layer is for --via fw"
+fi
 if [ -n "$dt_cpus" ]; then
 	[ "$via" = fw ] || die "scenario.sh: --dt-cpus is for --via fw"
 	guest_cpus=$(tr ',' '\n' <<<"$dt_cpus" | grep -c .)
 fi
 cmdline="harness.scenario=$guest harness.expect=$guest_expect harness.cpus=$guest_cpus"
-cmdline+=" harness.kernel=$kernel harness.config=$config harness.svc_cpus=$guest_svc$extra"
+cmdline+=" harness.kernel=$kernel harness.config=$config harness.svc_cpus=$guest_svc"
+cmdline+=" harness.layer=$layer$extra"
 initrd=$BUILD/initramfs.cpio
 if [ "$dump" = 1 ]; then
 	if [ "$guest" != boot ] || [ "$via" != kernel ]; then
@@ -117,11 +126,11 @@ fw)
 	dtb=$BUILD/disks/$prefix$name.dtb
 	mkdir -p "$(dirname "$dtb")"
 	"$HARNESS/fw.sh" dtb "$cpus" "${model:-cortex-a15}" "$BUILD/initramfs.cpio" \
-		"console=ttyAMA0 panic=-1 $cmdline" "$dtb" "$dt_cpus" "$idle"
+		"console=ttyAMA0 panic=-1 $cmdline" "$dtb" "$dt_cpus" "$idle" "$layer"
 	boot=(--fw "$BUILD/fw/fw.bin")
 	while read -r opt spec; do
 		boot+=("$opt" "$spec")
-	done < <("$HARNESS/fw.sh" loads "$img" "$BUILD/initramfs.cpio" "$dtb" "$svc_cpus" "$svc_once")
+	done < <("$HARNESS/fw.sh" loads "$img" "$BUILD/initramfs.cpio" "$dtb" "$svc_cpus" "$svc_once" "$layer")
 	;;
 *) die "scenario.sh: --via must be kernel, uboot, uefi or fw" ;;
 esac

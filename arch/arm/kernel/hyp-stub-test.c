@@ -5,9 +5,10 @@
  * The test hypervisor (the "testvisor", HYP half in hyp-testvisor.S) does
  * what a real one does through the stub's C API: it installs its vectors on
  * a CPU, proves it runs at PL2, traps WFI from the kernel and counts the
- * traps, then hands HYP back. Cases that the boot mode rules out are
- * skipped with the reason: an SVC boot has no stub, a locked stub refuses
- * installs.
+ * traps, then hands HYP back. It does the same over the firmware's HYP
+ * layer, which answers the same ABI. Cases that the boot rules out are
+ * skipped with the reason: an SVC boot without a layer has no HYP to call,
+ * a locked stub refuses installs.
  *
  * Per-CPU work runs on the CPU concerned (work_on_cpu() with preemption
  * off, or smp_call_function_single()); it only records what it saw, and
@@ -59,17 +60,30 @@ static bool stress;
 module_param(stress, bool, 0444);
 MODULE_PARM_DESC(stress, "long runs (1000 install cycles, 100000 fuzzed HVCs per CPU) and CPU hotplug");
 
-/* The online CPUs that have the stub, in @mask; hold cpus_read_lock(). */
-static const struct cpumask *stub_cpus(struct cpumask *mask)
+/*
+ * The online CPUs whose HYP answers the ABI (the stub, or the firmware's
+ * layer), in @mask; hold cpus_read_lock().
+ */
+static const struct cpumask *abi_cpus(struct cpumask *mask)
 {
 	unsigned int cpu;
 
 	cpumask_clear(mask);
 	for_each_online_cpu(cpu) {
-		if (hyp_cpu_boot_mode(cpu) == HYP_MODE)
+		if (hyp_cpu_provider(cpu) != HYP_PROVIDER_NONE)
 			cpumask_set_cpu(cpu, mask);
 	}
 	return mask;
+}
+
+#define ABI_VERSION	(HVC_ABI_MAJOR << 16 | HVC_ABI_MINOR)
+
+/* The features this CPU's provider must report. */
+static u32 abi_features(unsigned int cpu)
+{
+	if (hyp_cpu_provider(cpu) == HYP_PROVIDER_FIRMWARE)
+		return HVC_STUB_FEATURES | HVC_ABI_FEAT_FIRMWARE;
+	return HVC_STUB_FEATURES;
 }
 
 /* One CPU's testvisor: a page holding a copy of the HYP code. */
@@ -204,9 +218,9 @@ static void testvisor_cycle(struct testvisor *tv, struct cpu_report *r,
 		     hyp_stub_discover(&info), -EBUSY);
 	report_check(r, "no stub call reached the testvisor",
 		     hvc(TESTVISOR_UNEXPECTED, 0, NULL), r->unexpected);
-	/* A raw stub call does reach it, and is refused. */
-	report_check(r, "raw DISCOVER reaches the testvisor",
-		     hvc(HVC_STUB_DISCOVER, 0, NULL), TESTVISOR_ERR);
+	/* A raw discovery call does reach it, and is refused. */
+	report_check(r, "raw CALL_UID reaches the testvisor",
+		     hvc(HVC_ABI_CALL_UID, 0, NULL), TESTVISOR_ERR);
 	r->unexpected++;
 	r->calls += 3;
 
@@ -231,7 +245,7 @@ static void testvisor_cycle(struct testvisor *tv, struct cpu_report *r,
 	r->calls++;
 	if (report_check(r, "discover after reset", hyp_stub_discover(&info), 0))
 		report_check(r, "version after reset", info.version,
-			     HVC_STUB_ABI_VERSION);
+			     ABI_VERSION);
 	r->calls++;
 }
 
@@ -261,7 +275,7 @@ static long cycle_on_cpu(void *data)
 static void skip_unless_stub(struct kunit *test)
 {
 	if (!hyp_stub_vectors_phys())
-		kunit_skip(test, "no CPU entered the kernel in HYP mode");
+		kunit_skip(test, "no CPU has the stub or a HYP layer");
 }
 
 static void skip_unless_stub_usable(struct kunit *test)
@@ -281,7 +295,7 @@ static void run_cycles(struct kunit *test, bool raw, int repeats)
 
 	skip_unless_stub_usable(test);
 	cpus_read_lock();
-	for_each_cpu(cpu, stub_cpus(&stub)) {
+	for_each_cpu(cpu, abi_cpus(&stub)) {
 		KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
 		a.tv = &tv;
 		memset(&a.report, 0, sizeof(a.report));
@@ -303,79 +317,139 @@ static void run_cycles(struct kunit *test, bool raw, int repeats)
 	KUNIT_EXPECT_GT(test, cpus, 0U);
 }
 
-/* The global record, the per-CPU record and the API agree. */
+/* The global record, the per-CPU records, the providers and the API agree. */
 static void hyp_stub_boot_mode_record_consistent(struct kunit *test)
 {
-	bool all_hyp = true;
-	int primary, mode;
+	bool all_abi = true, any_abi = false;
+	int primary, mode, provider;
 	unsigned int cpu;
 
 	/* The boot CPU is CPU 0: its record is the reference. */
 	primary = hyp_cpu_boot_mode(0);
 	KUNIT_EXPECT_TRUE(test, primary == HYP_MODE || primary == SVC_MODE);
 	KUNIT_EXPECT_EQ(test, hyp_cpu_boot_mode(nr_cpu_ids), -EINVAL);
-	if (is_hyp_mode_available())
-		KUNIT_EXPECT_EQ(test, primary, HYP_MODE);
+	KUNIT_EXPECT_EQ(test, hyp_cpu_provider(nr_cpu_ids), -EINVAL);
 
 	for_each_online_cpu(cpu) {
 		mode = hyp_cpu_boot_mode(cpu);
 		if (!is_hyp_mode_mismatched())
 			KUNIT_EXPECT_EQ_MSG(test, mode, primary, "CPU%u", cpu);
-		if (is_hyp_mode_available())
-			KUNIT_EXPECT_EQ_MSG(test, mode, HYP_MODE, "CPU%u", cpu);
 	}
-	KUNIT_EXPECT_EQ(test, hyp_stub_vectors_phys() != 0,
-			primary == HYP_MODE || is_hyp_mode_mismatched());
 
 	/*
 	 * Availability follows what the records say now: every CPU that has
-	 * entered the kernel last entered in HYP, and the stub takes installs.
+	 * entered the kernel has the stub (it last entered in HYP) or the
+	 * firmware's layer (it entered in SVC over it), and HYP takes installs.
 	 */
 	for_each_possible_cpu(cpu) {
 		mode = hyp_cpu_boot_mode(cpu);
-		if (mode > 0 && mode != HYP_MODE)
-			all_hyp = false;
+		provider = hyp_cpu_provider(cpu);
+		KUNIT_EXPECT_EQ_MSG(test, provider == HYP_PROVIDER_STUB, mode == HYP_MODE,
+				    "CPU%u", cpu);
+		if (provider == HYP_PROVIDER_FIRMWARE)
+			KUNIT_EXPECT_EQ_MSG(test, mode, SVC_MODE, "CPU%u", cpu);
+		if (mode > 0 && provider == HYP_PROVIDER_NONE)
+			all_abi = false;
+		if (provider != HYP_PROVIDER_NONE)
+			any_abi = true;
 	}
-	KUNIT_EXPECT_EQ(test, is_hyp_mode_available(), all_hyp && !hyp_stub_locked());
+	KUNIT_EXPECT_EQ(test, hyp_stub_vectors_phys() != 0, any_abi);
+	KUNIT_EXPECT_EQ(test, is_hyp_mode_available(), all_abi && !hyp_stub_locked());
 }
 
 struct discover_args {
 	int ret;
 	struct hyp_stub_info info;
+	phys_addr_t home;		/* hyp_stub_vectors_phys() there */
+	/* SMCCC discovery as any caller makes it, raw */
+	unsigned long version, feat_version, feat_features, feat_wa1;
+	unsigned long count, revision[2];
+	struct hyp_stub_res uid;
 };
 
 static void discover_on_cpu(void *data)
 {
 	struct discover_args *a = data;
+	struct hyp_stub_res res;
 
 	a->ret = hyp_stub_discover(&a->info);
+	a->home = hyp_stub_vectors_phys();
+	if (a->ret)
+		return;
+	a->version = hvc(ARM_SMCCC_VERSION_FUNC_ID, 0, NULL);
+	a->feat_version = hvc(ARM_SMCCC_ARCH_FEATURES_FUNC_ID,
+			      ARM_SMCCC_VERSION_FUNC_ID, NULL);
+	a->feat_features = hvc(ARM_SMCCC_ARCH_FEATURES_FUNC_ID,
+			       ARM_SMCCC_ARCH_FEATURES_FUNC_ID, NULL);
+	a->feat_wa1 = hvc(ARM_SMCCC_ARCH_FEATURES_FUNC_ID,
+			  ARM_SMCCC_ARCH_WORKAROUND_1, NULL);
+	a->count = hvc(HVC_ABI_CALL_COUNT, 0, NULL);
+	hvc(HVC_ABI_CALL_UID, 0, &a->uid);
+	hvc(HVC_ABI_REVISION, 0, &res);
+	a->revision[0] = res.a0;
+	a->revision[1] = res.a1;
 }
 
-/* Every CPU's stub reports the documented version, features and state. */
+/*
+ * Every CPU's stub or layer answers the SMCCC discovery calls as the ABI
+ * documents, and reports the documented revision, features, state and the
+ * vectors HVBAR goes back to.
+ */
 static void hyp_stub_discover_reports_abi(struct kunit *test)
 {
-	struct cpumask stub;
+	struct cpumask abi;
 	struct discover_args a;
 	unsigned int cpu;
 
 	skip_unless_stub(test);
 	cpus_read_lock();
-	for_each_cpu(cpu, stub_cpus(&stub)) {
+	for_each_cpu(cpu, abi_cpus(&abi)) {
 		smp_call_function_single(cpu, discover_on_cpu, &a, 1);
-		KUNIT_EXPECT_EQ_MSG(test, a.ret, 0, "CPU%u", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a.info.version, HVC_STUB_ABI_VERSION, "CPU%u", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a.info.features, HVC_STUB_FEATURES, "CPU%u", cpu);
+		KUNIT_ASSERT_EQ_MSG(test, a.ret, 0, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.version, (unsigned long)ARM_SMCCC_VERSION_1_1,
+				    "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.feat_version, 0UL, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.feat_features, 0UL, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.feat_wa1, (unsigned long)SMCCC_RET_NOT_SUPPORTED,
+				    "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.count, (unsigned long)HVC_ABI_NR_CALLS, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.uid.a0, HVC_ABI_UID_0, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.uid.a1, HVC_ABI_UID_1, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.uid.a2, HVC_ABI_UID_2, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.uid.a3, HVC_ABI_UID_3, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.revision[0], (unsigned long)HVC_ABI_MAJOR, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.revision[1], (unsigned long)HVC_ABI_MINOR, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.info.version, ABI_VERSION, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.info.features, abi_features(cpu), "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.info.state,
-				    hyp_stub_locked() ? HVC_STUB_STATE_LOCKED : 0, "CPU%u", cpu);
+				    hyp_stub_locked() ? HVC_ABI_STATE_LOCKED : 0, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, (u64)a.info.vectors, (u64)a.home, "CPU%u", cpu);
+		kunit_info(test, "CPU%u: %s, ABI %u.%u, vectors at %pa\n", cpu,
+			   a.info.features & HVC_ABI_FEAT_FIRMWARE ? "firmware layer" : "stub",
+			   a.info.version >> 16, a.info.version & 0xffff, &a.info.vectors);
 	}
 	cpus_read_unlock();
 }
 
-/* Function numbers the stub does not implement. */
+/*
+ * Function IDs the ABI does not define: legacy ones (below
+ * HVC_LEGACY_LIMIT; 16 and 17 were version 1's discover and lock), and
+ * SMCCC ones (PSCI_VERSION among them).
+ */
 static const unsigned long unknown_fns[] = {
-	3, 4, 5, 15, 18, 0x1000, 0x7fffffff, 0x80000000,
-	HVC_STUB_ERR, 0xffffffff,
+	3, 4, 5, 15, 16, 17, 18, 0x1000, HVC_LEGACY_LIMIT - 1,
+	HVC_LEGACY_LIMIT, 0x7fffffff, 0x80000002, ARM_SMCCC_ARCH_WORKAROUND_1,
+	0x84000000, HVC_ABI_FN(2), HVC_ABI_FN(0xff02), HVC_STUB_ERR,
+	0xffffffff,
 };
+
+/* What the ABI answers to a call it does not define. */
+static unsigned long unknown_answer(unsigned long fn)
+{
+	if (fn < HVC_LEGACY_LIMIT)
+		return HVC_STUB_ERR;
+	return (unsigned long)SMCCC_RET_NOT_SUPPORTED;
+}
 
 /* Misaligned offsets from the stub's vectors: 1, 2, 4, 8, 16. */
 #define MISALIGNED_OFFSETS	5
@@ -428,10 +502,10 @@ static void hyp_stub_refuses_bad_calls(struct kunit *test)
 	/* Locked or not: the stub refuses these before looking at the lock. */
 	skip_unless_stub(test);
 	cpus_read_lock();
-	for_each_cpu(cpu, stub_cpus(&stub)) {
+	for_each_cpu(cpu, abi_cpus(&stub)) {
 		work_on_cpu(cpu, refusals_on_cpu, &a);
 		for (i = 0; i < ARRAY_SIZE(unknown_fns); i++)
-			KUNIT_EXPECT_EQ_MSG(test, a.unknown[i], HVC_STUB_ERR,
+			KUNIT_EXPECT_EQ_MSG(test, a.unknown[i], unknown_answer(unknown_fns[i]),
 					    "CPU%u: function 0x%lx", cpu, unknown_fns[i]);
 		for (i = 0; i < MISALIGNED_OFFSETS; i++) {
 			KUNIT_EXPECT_EQ_MSG(test, a.api[i], -EINVAL,
@@ -441,8 +515,7 @@ static void hyp_stub_refuses_bad_calls(struct kunit *test)
 		}
 		KUNIT_EXPECT_EQ_MSG(test, a.above_4g, -EINVAL, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.discover, 0, "CPU%u", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a.info.version, HVC_STUB_ABI_VERSION,
-				    "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.info.version, ABI_VERSION, "CPU%u", cpu);
 		cpus++;
 	}
 	cpus_read_unlock();
@@ -490,6 +563,7 @@ static void hyp_stub_hotplug_brings_back_stub(struct kunit *test)
 	struct discover_args d;
 	struct testvisor tv;
 	unsigned int cpu;
+	int provider;
 	long ret;
 
 	skip_unless_stub_usable(test);
@@ -500,8 +574,9 @@ static void hyp_stub_hotplug_brings_back_stub(struct kunit *test)
 	cpu = cpumask_last(cpu_online_mask);
 	if (cpu == 0)
 		kunit_skip(test, "no secondary CPU online");
-	if (hyp_cpu_boot_mode(cpu) != HYP_MODE)
-		kunit_skip(test, "CPU%u did not enter in HYP mode", cpu);
+	provider = hyp_cpu_provider(cpu);
+	if (provider == HYP_PROVIDER_NONE)
+		kunit_skip(test, "CPU%u has neither the stub nor a HYP layer", cpu);
 
 	KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
 	ret = work_on_cpu(cpu, install_on_cpu, &tv);
@@ -519,9 +594,9 @@ static void hyp_stub_hotplug_brings_back_stub(struct kunit *test)
 	}
 
 	smp_call_function_single(cpu, discover_on_cpu, &d, 1);
-	KUNIT_EXPECT_EQ_MSG(test, d.ret, 0, "CPU%u: the stub answers again", cpu);
-	KUNIT_EXPECT_EQ(test, d.info.version, HVC_STUB_ABI_VERSION);
-	KUNIT_EXPECT_EQ(test, hyp_cpu_boot_mode(cpu), HYP_MODE);
+	KUNIT_EXPECT_EQ_MSG(test, d.ret, 0, "CPU%u: the stub or layer answers again", cpu);
+	KUNIT_EXPECT_EQ(test, d.info.version, ABI_VERSION);
+	KUNIT_EXPECT_EQ(test, hyp_cpu_provider(cpu), provider);
 
 	a.tv = &tv;
 	work_on_cpu(cpu, cycle_on_cpu, &a);
@@ -560,7 +635,7 @@ static void hyp_stub_soft_restart_jumps_in_hyp(struct kunit *test)
 
 	skip_unless_stub_usable(test);
 	cpus_read_lock();
-	for_each_cpu(cpu, stub_cpus(&stub)) {
+	for_each_cpu(cpu, abi_cpus(&stub)) {
 		KUNIT_ASSERT_EQ(test, testvisor_create(&a.tv), 0);
 		work_on_cpu(cpu, soft_restart_on_cpu, &a);
 		testvisor_destroy(&a.tv);
@@ -585,11 +660,11 @@ static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
 	struct soft_restart_args sr;
 
 	if (!stub)
-		kunit_skip(test, "no CPU entered the kernel in HYP mode");
+		kunit_skip(test, "no CPU has the stub or a HYP layer");
 	if (!hyp_stub_locked())
 		kunit_skip(test, "not a locked boot (no hyp_stub_lock)");
-	if (hyp_cpu_boot_mode(0) != HYP_MODE)
-		kunit_skip(test, "CPU0 did not enter in HYP mode");
+	if (hyp_cpu_provider(0) == HYP_PROVIDER_NONE)
+		kunit_skip(test, "CPU0 has neither the stub nor a HYP layer");
 
 	/* A jump anywhere in HYP could write HVBAR: refused too. */
 	KUNIT_ASSERT_EQ(test, testvisor_create(&sr.tv), 0);
@@ -602,7 +677,7 @@ static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hvc(HVC_SET_VECTORS, stub, NULL), HVC_STUB_ERR);
 	KUNIT_EXPECT_EQ(test, hyp_reset_vectors(), 0);
 	KUNIT_EXPECT_EQ(test, hyp_stub_discover(&info), 0);
-	KUNIT_EXPECT_EQ(test, info.state, HVC_STUB_STATE_LOCKED);
+	KUNIT_EXPECT_EQ(test, info.state, HVC_ABI_STATE_LOCKED);
 	KUNIT_EXPECT_EQ(test, hyp_stub_lock(), 0);	/* again: fine */
 	KUNIT_EXPECT_TRUE(test, hyp_stub_locked());
 	/* What a hypervisor checks before it installs says no. */
@@ -610,24 +685,25 @@ static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hyp_claim_cpu(), -EPERM);
 }
 
-/* Where no CPU has a stub, every call says so and issues no HVC. */
+/* Where no CPU has HYP to call, every call says so and issues no HVC. */
 static void hyp_stub_svc_boot_api_returns_enodev(struct kunit *test)
 {
 	struct hyp_stub_info info;
 	struct hyp_stub_res res;
 
 	if (hyp_stub_vectors_phys())
-		kunit_skip(test, "a CPU entered the kernel in HYP mode");
+		kunit_skip(test, "a CPU has the stub or a HYP layer");
 	/* An HVC here would be undefined: reaching the end proves none ran. */
 	KUNIT_EXPECT_EQ(test, hyp_set_vectors(0x40000000), -ENODEV);
 	KUNIT_EXPECT_EQ(test, hyp_reset_vectors(), -ENODEV);
 	KUNIT_EXPECT_EQ(test, hyp_stub_discover(&info), -ENODEV);
-	KUNIT_EXPECT_EQ(test, hyp_stub_call(HVC_STUB_DISCOVER, 0, 0, 0, &res), -ENODEV);
+	KUNIT_EXPECT_EQ(test, hyp_stub_call(HVC_ABI_CALL_UID, 0, 0, 0, &res), -ENODEV);
 	KUNIT_EXPECT_EQ(test, hyp_stub_lock(), -ENODEV);
 	KUNIT_EXPECT_EQ(test, hyp_claim_cpu(), -ENODEV);
 	KUNIT_EXPECT_EQ(test, hyp_release_cpu(), -EINVAL);
 	KUNIT_EXPECT_FALSE(test, is_hyp_mode_available());
 	KUNIT_EXPECT_EQ(test, hyp_cpu_boot_mode(0), SVC_MODE);
+	KUNIT_EXPECT_EQ(test, hyp_cpu_provider(0), HYP_PROVIDER_NONE);
 }
 
 /* xorshift32: cheap and reproducible from the printed seed. */
@@ -644,15 +720,18 @@ static u32 fuzz_next(u32 *s)
 
 struct fuzz_args {
 	u32 seed;
+	u32 features;			/* what this CPU's provider reports */
+	phys_addr_t home;
 	unsigned long calls;
 	unsigned long edges;		/* boundary calls, before the random ones */
 	unsigned long bad;		/* calls with an undocumented result */
 	unsigned long first_fn, first_a1, first_got;
 };
 
-/* The result the ABI documents for this call on an unlocked or locked stub. */
-static bool fuzz_result_ok(unsigned long fn, unsigned long a1,
-			   const struct hyp_stub_res *res, bool locked)
+/* The result the ABI documents for this call, unlocked or locked. */
+static bool fuzz_result_ok(const struct fuzz_args *a, unsigned long fn,
+			   unsigned long a1, const struct hyp_stub_res *res,
+			   bool locked)
 {
 	switch (fn) {
 	case HVC_SET_VECTORS:
@@ -661,14 +740,28 @@ static bool fuzz_result_ok(unsigned long fn, unsigned long a1,
 		return res->a0 == 0;
 	case HVC_RESET_VECTORS:
 		return res->a0 == 0;
-	case HVC_STUB_DISCOVER:
-		return res->a0 == HVC_STUB_ABI_VERSION &&
-		       res->a1 == HVC_STUB_FEATURES &&
-		       res->a2 == (locked ? HVC_STUB_STATE_LOCKED : 0);
-	case HVC_STUB_LOCK:
+	case HVC_ABI_STATE:
+		return res->a0 == 0 && res->a1 == a->features &&
+		       res->a2 == (locked ? HVC_ABI_STATE_LOCKED : 0) &&
+		       res->a3 == a->home;
+	case HVC_ABI_LOCK:
 		return res->a0 == 0;
+	case ARM_SMCCC_VERSION_FUNC_ID:
+		return res->a0 == ARM_SMCCC_VERSION_1_1;
+	case ARM_SMCCC_ARCH_FEATURES_FUNC_ID:
+		if (a1 == ARM_SMCCC_VERSION_FUNC_ID ||
+		    a1 == ARM_SMCCC_ARCH_FEATURES_FUNC_ID)
+			return res->a0 == 0;
+		return res->a0 == (unsigned long)SMCCC_RET_NOT_SUPPORTED;
+	case HVC_ABI_CALL_COUNT:
+		return res->a0 == HVC_ABI_NR_CALLS;
+	case HVC_ABI_CALL_UID:
+		return res->a0 == HVC_ABI_UID_0 && res->a1 == HVC_ABI_UID_1 &&
+		       res->a2 == HVC_ABI_UID_2 && res->a3 == HVC_ABI_UID_3;
+	case HVC_ABI_REVISION:
+		return res->a0 == HVC_ABI_MAJOR && res->a1 == HVC_ABI_MINOR;
 	default:
-		return res->a0 == HVC_STUB_ERR;
+		return res->a0 == unknown_answer(fn);
 	}
 }
 
@@ -687,14 +780,19 @@ static bool fuzz_one(struct fuzz_args *a, unsigned long fn, bool locked)
 		break;
 	case HVC_SOFT_RESTART:
 		return false;	/* does not return */
-	case HVC_STUB_LOCK:
+	case HVC_ABI_LOCK:
 		if (!locked)
 			return false;	/* would change the state under test */
+		break;
+	case ARM_SMCCC_ARCH_FEATURES_FUNC_ID:
+		/* Now and then, ask about a call that is there. */
+		if (!(a2 & 3))
+			a1 = ARM_SMCCC_VERSION_FUNC_ID + (a2 >> 2 & 1);
 		break;
 	}
 	hyp_stub_call(fn, a1, a2, a3, &res);
 	a->calls++;
-	if (!fuzz_result_ok(fn, a1, &res, locked) && !a->bad++) {
+	if (!fuzz_result_ok(a, fn, a1, &res, locked) && !a->bad++) {
 		a->first_fn = fn;
 		a->first_a1 = a1;
 		a->first_got = res.a0;
@@ -705,25 +803,41 @@ static bool fuzz_one(struct fuzz_args *a, unsigned long fn, bool locked)
 /* Pinned with preemption off, interrupts on: many calls take a while. */
 static long fuzz_on_cpu(void *data)
 {
-	static const unsigned long edges[] = { 0x7fffffff, 0xbadca11, 0xffffffff };
+	static const unsigned long edges[] = {
+		HVC_LEGACY_LIMIT - 1, HVC_LEGACY_LIMIT, 0x7fffffff, 0xbadca11,
+		0xffffffff,
+	};
 	struct fuzz_args *a = data;
 	bool locked = hyp_stub_locked();
 	int i, calls = stress ? FUZZ_CALLS_STRESS : FUZZ_CALLS;
 	unsigned long fn;
 
 	preempt_disable();
-	for (fn = 0; fn <= 16; fn++)
+	a->features = abi_features(smp_processor_id());
+	a->home = hyp_stub_vectors_phys();
+	for (fn = 0; fn <= 18; fn++)
 		fuzz_one(a, fn, locked);
 	for (fn = 0x80000000; fn <= 0x80000010; fn++)
+		fuzz_one(a, fn, locked);
+	for (fn = HVC_ABI_FN(0); fn <= HVC_ABI_FN(8); fn++)
+		fuzz_one(a, fn, locked);
+	for (fn = HVC_ABI_FN(0xff00); fn <= HVC_ABI_FN(0xff08); fn++)
 		fuzz_one(a, fn, locked);
 	for (i = 0; i < ARRAY_SIZE(edges); i++)
 		fuzz_one(a, edges[i], locked);
 	a->edges = a->calls;
 	for (i = 0; i < calls; ) {
 		fn = fuzz_next(&a->seed);
-		/* One in eight: a small number, where the real calls are. */
+		/*
+		 * One in eight: a small number, where the legacy calls are;
+		 * one in eight: the SMCCC arch calls or this ABI's service.
+		 */
 		if (!(fn & 7))
 			fn = (fn >> 3) & 31;
+		else if ((fn & 7) == 1 && (fn & 8))
+			fn = 0x80000000 | ((fn >> 4) & 3);
+		else if ((fn & 7) == 1)
+			fn = HVC_ABI_FN(((fn >> 4) & 1 ? 0xff00 : 0) | ((fn >> 5) & 7));
 		i += fuzz_one(a, fn, locked);
 	}
 	preempt_enable();
@@ -743,7 +857,7 @@ static void hyp_stub_fuzz_every_cpu(struct kunit *test)
 	kunit_info(test, "fuzz seed %u (reproduce: fuzz_seed=%u)\n", seed, seed);
 
 	cpus_read_lock();
-	for_each_cpu(cpu, stub_cpus(&stub)) {
+	for_each_cpu(cpu, abi_cpus(&stub)) {
 		memset(&a, 0, sizeof(a));
 		a.seed = seed + cpu;
 		smp_call_function_single(cpu, discover_on_cpu, &before, 1);
@@ -761,7 +875,7 @@ static void hyp_stub_fuzz_every_cpu(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, after.info.state, before.info.state,
 				    "CPU%u lock state", cpu);
 		KUNIT_EXPECT_EQ(test, hyp_stub_locked(),
-				!!(after.info.state & HVC_STUB_STATE_LOCKED));
+				!!(after.info.state & HVC_ABI_STATE_LOCKED));
 		kunit_info(test, "CPU%u: %lu calls (%lu boundary, %lu random)\n",
 			   cpu, a.calls, a.edges, a.calls - a.edges);
 	}
@@ -817,7 +931,7 @@ static void hyp_stub_claimed_cpu_gets_no_stub_calls(struct kunit *test)
 
 	skip_unless_stub_usable(test);
 	cpus_read_lock();
-	for_each_cpu(cpu, stub_cpus(&stub)) {
+	for_each_cpu(cpu, abi_cpus(&stub)) {
 		KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
 		memset(&a, 0, sizeof(a));
 		a.tv = &tv;
@@ -868,8 +982,8 @@ static void hyp_stub_unclaimed_install_is_not_the_stub(struct kunit *test)
 	struct testvisor tv;
 
 	skip_unless_stub_usable(test);
-	if (hyp_cpu_boot_mode(0) != HYP_MODE)
-		kunit_skip(test, "CPU0 did not enter in HYP mode");
+	if (hyp_cpu_provider(0) == HYP_PROVIDER_NONE)
+		kunit_skip(test, "CPU0 has neither the stub nor a HYP layer");
 	KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
 	a.tv = &tv;
 	work_on_cpu(0, unclaimed_on_cpu, &a);
@@ -930,7 +1044,7 @@ static void hyp_stub_lock_while_claimed(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, a);
 	KUNIT_ASSERT_NOT_NULL(test, tv);
 	cpus_read_lock();
-	for_each_cpu(cpu, stub_cpus(&stub)) {
+	for_each_cpu(cpu, abi_cpus(&stub)) {
 		KUNIT_ASSERT_EQ(test, testvisor_create(&tv[cpu]), 0);
 		a[cpu].tv = &tv[cpu];
 		work_on_cpu(cpu, claim_install_on_cpu, &a[cpu]);
@@ -954,7 +1068,7 @@ static void hyp_stub_lock_while_claimed(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, a[cpu].raw_set, HVC_STUB_ERR,
 				    "CPU%u takes installs after the lock", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a[cpu].discover_after, 0, "CPU%u", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a[cpu].discover, HVC_STUB_STATE_LOCKED, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a[cpu].discover, HVC_ABI_STATE_LOCKED, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a[cpu].claim_again, -EPERM, "CPU%u", cpu);
 		cpus++;
 	}
@@ -1040,7 +1154,7 @@ static void hyp_stub_suite_exit(struct kunit_suite *suite)
 		return;
 	cpus_read_lock();
 	for_each_online_cpu(cpu) {
-		if (hyp_cpu_boot_mode(cpu) != HYP_MODE || testvisor_create(&tv))
+		if (hyp_cpu_provider(cpu) == HYP_PROVIDER_NONE || testvisor_create(&tv))
 			continue;
 		if (work_on_cpu(cpu, install_on_cpu, &tv))
 			testvisor_destroy(&tv);

@@ -59,7 +59,7 @@ SYM_DATA_START(__hyp_cpu_mode)
 SYM_DATA_END(__hyp_cpu_mode)
 #endif
 /*
- * HVC_STUB_STATE_LOCKED once HVC_STUB_LOCK was called; never cleared. It
+ * HVC_ABI_STATE_LOCKED once HVC_ABI_LOCK was called; never cleared. It
  * refuses HVC_SET_VECTORS and HVC_SOFT_RESTART.
  */
 SYM_DATA_START(__hyp_stub_state)
@@ -201,8 +201,9 @@ SYM_FUNC_START_LOCAL(hyp_stub_setup)
 SYM_FUNC_END(hyp_stub_setup)
 
 /*
- * The HVC handler: r0 = function, r1-r3 = arguments, results in r0-r2.
- * Only r0-r3 change. One compare per call, one exit.
+ * The HVC handler: r0 = function ID, r1-r3 = arguments, results in r0-r3
+ * (Documentation/arm/hyp-abi.rst). Only r0-r3 change. The legacy calls
+ * come first: HVC_SET_VECTORS is what a hypervisor's install costs.
  */
 SYM_CODE_START_LOCAL(hyp_stub_hvc)
 	cmp	r0, #HVC_SET_VECTORS
@@ -211,10 +212,33 @@ SYM_CODE_START_LOCAL(hyp_stub_hvc)
 	beq	.Lsoft_restart
 	cmp	r0, #HVC_RESET_VECTORS
 	beq	.Lsuccess			@ the stub is already in place
-	cmp	r0, #HVC_STUB_DISCOVER
-	beq	.Ldiscover
-	cmp	r0, #HVC_STUB_LOCK
+	lsr	r2, r0, #16
+	cmp	r2, #(HVC_LEGACY_LIMIT >> 16) - 1
+	bls	.Lrefuse			@ another legacy ID
+	mov_l	r2, HVC_ABI_STATE
+	cmp	r0, r2
+	beq	.Lstate
+	mov_l	r2, HVC_ABI_LOCK
+	cmp	r0, r2
 	beq	.Llock
+	mov_l	r2, ARM_SMCCC_VERSION_FUNC_ID
+	cmp	r0, r2
+	beq	.Lsmccc_version
+	mov_l	r2, ARM_SMCCC_ARCH_FEATURES_FUNC_ID
+	cmp	r0, r2
+	beq	.Larch_features
+	mov_l	r2, HVC_ABI_CALL_UID
+	cmp	r0, r2
+	beq	.Lcall_uid
+	mov_l	r2, HVC_ABI_REVISION
+	cmp	r0, r2
+	beq	.Lrevision
+	mov_l	r2, HVC_ABI_CALL_COUNT
+	cmp	r0, r2
+	beq	.Lcall_count
+.Lnot_supported:
+	mov	r0, #SMCCC_RET_NOT_SUPPORTED
+	b	.Lexit
 .Lrefuse:
 	mov_l	r0, HVC_STUB_ERR
 	b	.Lexit
@@ -223,25 +247,52 @@ SYM_CODE_START_LOCAL(hyp_stub_hvc)
 	tst	r1, #(HVC_VECTORS_ALIGN - 1)	@ HVBAR cannot hold it
 	bne	.Lrefuse
 	ldr_l	r2, __hyp_stub_state
-	tst	r2, #HVC_STUB_STATE_LOCKED
+	tst	r2, #HVC_ABI_STATE_LOCKED
 	bne	.Lrefuse
 	mcr	p15, 4, r1, c12, c0, 0		@ HVBAR
 	b	.Lsuccess
 
 .Lsoft_restart:
 	ldr_l	r2, __hyp_stub_state		@ code run in HYP could write
-	tst	r2, #HVC_STUB_STATE_LOCKED	@ HVBAR: not once locked
+	tst	r2, #HVC_ABI_STATE_LOCKED	@ HVBAR: not once locked
 	bne	.Lrefuse
 	bx	r1				@ in HYP, MMU off, no return
 
-.Ldiscover:
-	mov	r0, #HVC_STUB_ABI_VERSION
-	mov	r1, #HVC_STUB_FEATURES
+.Lstate:
+	mov_l	r1, HVC_STUB_FEATURES
 	ldr_l	r2, __hyp_stub_state
+	adr_l	r3, __hyp_stub_vectors		@ HVBAR's value: physical
+	b	.Lsuccess
+
+.Lsmccc_version:
+	mov_l	r0, ARM_SMCCC_VERSION_1_1
+	b	.Lexit
+
+.Larch_features:
+	bic	r3, r1, #1			@ SMCCC_VERSION and this call,
+	mov_l	r2, ARM_SMCCC_VERSION_FUNC_ID	@ the only arch calls here
+	cmp	r3, r2
+	bne	.Lnot_supported
+	b	.Lsuccess
+
+.Lcall_uid:
+	mov_l	r0, HVC_ABI_UID_0
+	mov_l	r1, HVC_ABI_UID_1
+	mov_l	r2, HVC_ABI_UID_2
+	mov_l	r3, HVC_ABI_UID_3
+	b	.Lexit
+
+.Lrevision:
+	mov	r0, #HVC_ABI_MAJOR
+	mov	r1, #HVC_ABI_MINOR
+	b	.Lexit
+
+.Lcall_count:
+	mov	r0, #HVC_ABI_NR_CALLS
 	b	.Lexit
 
 .Llock:
-	mov	r2, #HVC_STUB_STATE_LOCKED
+	mov	r2, #HVC_ABI_STATE_LOCKED
 	str_l	r2, __hyp_stub_state, r3
 .Lsuccess:
 	mov	r0, #0

@@ -2,7 +2,9 @@
 /*
  * The kernel side of the HYP stub (hyp-stub.S): the mode each CPU entered
  * the kernel in, the boot report, sysfs, and the calls a hypervisor uses
- * to install itself in HYP mode. See Documentation/arm/hyp-abi.rst.
+ * to install itself in HYP mode. The same calls reach a HYP layer that
+ * firmware keeps resident when it enters the kernel in SVC, found through
+ * the device tree. See Documentation/arm/hyp-abi.rst.
  */
 
 #define pr_fmt(fmt) "CPU: " fmt
@@ -17,6 +19,7 @@
 #include <linux/kexec.h>
 #include <linux/kstrtox.h>
 #include <linux/notifier.h>
+#include <linux/of.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/printk.h>
@@ -27,6 +30,7 @@
 #include <asm/memory.h>
 #include <asm/opcodes-virt.h>
 #include <asm/smp_plat.h>
+#include <asm/traps.h>
 #include <asm/virt.h>
 
 /* Filled in by hyp-stub.S, indexed by logical CPU; 0: never entered. */
@@ -37,7 +41,7 @@ static bool hyp_locked;
 
 /* Who holds HYP on a CPU that has the stub. */
 enum hyp_holder {
-	HYP_HELD_BY_STUB,	/* the stub: stub calls are safe */
+	HYP_NOT_HELD,		/* the stub or the layer: ABI calls are safe */
 	HYP_HELD_VIA_API,	/* a hypervisor installed by hyp_set_vectors() */
 	HYP_HELD_BY_CLAIM,	/* a hypervisor that claimed it (hyp_claim_cpu()) */
 };
@@ -84,10 +88,10 @@ static void hyp_set_holder(u8 holder)
 
 	if (old == holder)
 		return;
-	if (old == HYP_HELD_BY_STUB) {
+	if (old == HYP_NOT_HELD) {
 		atomic_inc(&hyp_held);
 		hyp_cpuidle_hold(true);
-	} else if (holder == HYP_HELD_BY_STUB) {
+	} else if (holder == HYP_NOT_HELD) {
 		atomic_dec(&hyp_held);
 		hyp_cpuidle_hold(false);
 	}
@@ -102,6 +106,7 @@ static void hyp_set_holder(u8 holder)
 static bool hyp_all_hyp;	/* every CPU that entered, last in HYP */
 static bool hyp_mixed;		/* CPUs that entered disagree */
 static bool hyp_any_stub;	/* some CPU last entered in HYP */
+static bool hyp_all_abi;	/* every CPU that entered has the stub or layer */
 static int hyp_common_mode;	/* their mode if they agree, else 0 */
 static bool hyp_refreshed;	/* the values above have been read once */
 
@@ -150,13 +155,45 @@ int hyp_cpu_boot_mode(unsigned int cpu)
 EXPORT_SYMBOL_GPL(hyp_cpu_boot_mode);
 
 /*
+ * The firmware's HYP layer: the device tree says it is there, and the boot
+ * CPU checked that it answers as one; then each CPU that enters in SVC is
+ * checked before the kernel sends it any other call.
+ */
+static bool hyp_layer_found;
+static phys_addr_t hyp_layer_vectors;		/* where HVBAR goes back to */
+static DEFINE_PER_CPU(bool, hyp_layer_here);	/* answered at its last entry */
+
+/**
+ * hyp_cpu_provider() - where a CPU's HYP comes from
+ * @cpu: logical CPU number
+ *
+ * Return: HYP_PROVIDER_STUB if @cpu last entered the kernel in HYP (the
+ * kernel's stub), HYP_PROVIDER_FIRMWARE if it entered in SVC and the
+ * firmware's HYP layer answered there, HYP_PROVIDER_NONE otherwise (no HVC
+ * may be issued there), -EINVAL if @cpu is not a possible CPU.
+ */
+int hyp_cpu_provider(unsigned int cpu)
+{
+	int mode = hyp_cpu_boot_mode(cpu);
+
+	if (mode < 0)
+		return mode;
+	if (mode == HYP_MODE)
+		return HYP_PROVIDER_STUB;
+	if (mode && READ_ONCE(per_cpu(hyp_layer_here, cpu)))
+		return HYP_PROVIDER_FIRMWARE;
+	return HYP_PROVIDER_NONE;
+}
+EXPORT_SYMBOL_GPL(hyp_cpu_provider);
+
+/*
  * Re-read every CPU's record: at boot, when a CPU comes online and on
  * resume, the places where records change. A CPU that never entered the
  * kernel (maxcpus=, not yet onlined) has no say.
  */
 static void hyp_refresh(void)
 {
-	bool mixed = false, any_hyp = false;
+	bool mixed = false, any_hyp = false, all_abi = true;
 	unsigned int cpu;
 	int mode, first = 0;
 
@@ -170,10 +207,13 @@ static void hyp_refresh(void)
 			mixed = true;
 		if (mode == HYP_MODE)
 			any_hyp = true;
+		if (hyp_cpu_provider(cpu) == HYP_PROVIDER_NONE)
+			all_abi = false;
 	}
 	WRITE_ONCE(hyp_all_hyp, first == HYP_MODE && !mixed);
 	WRITE_ONCE(hyp_mixed, mixed);
 	WRITE_ONCE(hyp_any_stub, any_hyp);
+	WRITE_ONCE(hyp_all_abi, first && all_abi);
 	WRITE_ONCE(hyp_common_mode, mixed ? 0 : first);
 	WRITE_ONCE(hyp_refreshed, true);
 }
@@ -192,23 +232,40 @@ static void notrace hyp_records_read(void)
 /**
  * is_hyp_mode_available() - whether a hypervisor can install itself
  *
- * True when every CPU that has entered the kernel last entered it in HYP
- * mode, so each has the stub, the stub is not locked, and no hypervisor
- * holds a CPU. A CPU that entered in SVC once and in HYP since counts as
- * HYP. A hypervisor then installs on each CPU with hyp_set_vectors(), or
- * claims it first with hyp_claim_cpu() if it issues HVC_SET_VECTORS
- * itself. Safe to call with the caches off: __soft_restart() asks it
- * whether to restart in HYP, which a CPU a hypervisor holds cannot do.
+ * True when every CPU that has entered the kernel has HYP the kernel may
+ * call: it last entered in HYP mode (the stub), or in SVC over the
+ * firmware's HYP layer; HYP is not locked; and no hypervisor holds a CPU.
+ * A CPU that entered in SVC once and in HYP since counts as HYP. A
+ * hypervisor then installs on each CPU with hyp_set_vectors(), or claims
+ * it first with hyp_claim_cpu() if it issues HVC_SET_VECTORS itself. The
+ * GIC and timer drivers ask at boot, before the layer is checked: over a
+ * layer they decide as for any SVC boot.
  *
  * Return: true if a hypervisor can install itself on every CPU.
  */
 bool notrace is_hyp_mode_available(void)
 {
 	hyp_records_read();
-	return READ_ONCE(hyp_all_hyp) && !READ_ONCE(hyp_locked) &&
+	return READ_ONCE(hyp_all_abi) && !READ_ONCE(hyp_locked) &&
 	       !atomic_read(&hyp_held);
 }
 EXPORT_SYMBOL_GPL(is_hyp_mode_available);
+
+/**
+ * hyp_soft_restart_in_hyp() - whether kexec and hibernation restart in HYP
+ *
+ * They restart the way the kernel was entered: through the stub's
+ * HVC_SOFT_RESTART when every CPU has the stub and HYP is free, in SVC
+ * otherwise. Over the firmware's layer that is SVC, so that the next
+ * kernel (or the resumed image) is entered as this one was and finds the
+ * layer again. Safe with the caches off: __soft_restart() calls it then.
+ *
+ * Return: true to restart in HYP.
+ */
+bool notrace hyp_soft_restart_in_hyp(void)
+{
+	return is_hyp_mode_available() && !READ_ONCE(hyp_layer_found);
+}
 
 /**
  * hyp_held_cpus() - how many CPUs a hypervisor holds
@@ -237,17 +294,18 @@ bool is_hyp_mode_mismatched(void)
 }
 EXPORT_SYMBOL_GPL(is_hyp_mode_mismatched);
 
+/* Whether this CPU has HYP the kernel may call: the stub or the layer. */
 static bool hyp_this_cpu_has_stub(void)
 {
-	return hyp_cpu_boot_mode(smp_processor_id()) == HYP_MODE;
+	return hyp_cpu_provider(smp_processor_id()) != HYP_PROVIDER_NONE;
 }
 
-/* 0 if this CPU's HYP is the stub's, else why no stub call may go there. */
+/* 0 if this CPU's HYP answers the ABI, else why no call may go there. */
 static int hyp_stub_here(void)
 {
 	if (!hyp_this_cpu_has_stub())
 		return -ENODEV;
-	if (this_cpu_read(hyp_holder) != HYP_HELD_BY_STUB)
+	if (this_cpu_read(hyp_holder) != HYP_NOT_HELD)
 		return -EBUSY;
 	return 0;
 }
@@ -275,6 +333,172 @@ static unsigned long hyp_hvc(unsigned long fn, unsigned long a1,
 	return r0;
 }
 
+/*
+ * Whether what answers HVC on this CPU is the stub or a layer of this ABI
+ * (its UID and major revision); if so, @info gets its state. Stops at the
+ * first answer that is not ours: a hypervisor holding HYP gets one call.
+ */
+static bool hyp_provider_answers(struct hyp_stub_info *info)
+{
+	struct hyp_stub_res res;
+
+	hyp_hvc(HVC_ABI_CALL_UID, 0, 0, 0, &res);
+	if (res.a0 != HVC_ABI_UID_0 || res.a1 != HVC_ABI_UID_1 ||
+	    res.a2 != HVC_ABI_UID_2 || res.a3 != HVC_ABI_UID_3)
+		return false;
+	hyp_hvc(HVC_ABI_REVISION, 0, 0, 0, &res);
+	if (res.a0 != HVC_ABI_MAJOR)
+		return false;
+	info->version = res.a0 << 16 | (res.a1 & 0xffff);
+	hyp_hvc(HVC_ABI_STATE, 0, 0, 0, &res);
+	if (res.a0)
+		return false;
+	info->features = res.a1;
+	info->state = res.a2;
+	info->vectors = res.a3;
+	return true;
+}
+
+/*
+ * The first HVC on a CPU entered in SVC goes where the device tree says a
+ * layer is. If there is none, HVC may be UNDEFINED (SCR.HCE clear): this
+ * hook, on while the CPU probes, turns that into a failed call.
+ */
+static DEFINE_PER_CPU(bool, hyp_hvc_probing);
+static DEFINE_PER_CPU(bool, hyp_hvc_undefined);
+
+static int hyp_hvc_undef(struct pt_regs *regs, u32 instr)
+{
+	if (!this_cpu_read(hyp_hvc_probing))
+		return 1;
+	this_cpu_write(hyp_hvc_undefined, true);
+	regs->ARM_r0 = SMCCC_RET_NOT_SUPPORTED;
+	regs->ARM_pc += 4;			/* HVC is 32-bit in both sets */
+	return 0;
+}
+
+static struct undef_hook hyp_hvc_hook = {
+#ifdef CONFIG_THUMB2_KERNEL
+	.instr_mask	= 0xfff0f000,		/* HVC (T1), any immediate */
+	.instr_val	= 0xf7e08000,
+	.cpsr_mask	= MODE_MASK | PSR_T_BIT,
+	.cpsr_val	= SVC_MODE | PSR_T_BIT,
+#else
+	.instr_mask	= 0xfff000f0,		/* HVC (A1), any immediate */
+	.instr_val	= 0xe1400070,
+	.cpsr_mask	= MODE_MASK | PSR_T_BIT,
+	.cpsr_val	= SVC_MODE,
+#endif
+	.fn		= hyp_hvc_undef,
+};
+
+/*
+ * Whether the firmware's layer answers on this CPU, which entered in SVC;
+ * if so @info gets its state. -ENODEV: HVC is undefined here; -EIO: what
+ * answers is not a layer of this ABI. Interrupts off.
+ */
+static int hyp_layer_answers(struct hyp_stub_info *info)
+{
+	struct hyp_stub_res res;
+
+	this_cpu_write(hyp_hvc_undefined, false);
+	this_cpu_write(hyp_hvc_probing, true);
+	hyp_hvc(ARM_SMCCC_VERSION_FUNC_ID, 0, 0, 0, &res);
+	this_cpu_write(hyp_hvc_probing, false);
+	if (this_cpu_read(hyp_hvc_undefined))
+		return -ENODEV;
+	if ((res.a0 & BIT(31)) || res.a0 < ARM_SMCCC_VERSION_1_1)
+		return -EIO;
+	if (!hyp_provider_answers(info) ||
+	    !(info->features & HVC_ABI_FEAT_FIRMWARE))
+		return -EIO;
+	return 0;
+}
+
+/*
+ * A CPU has just entered: if it entered in SVC and the boot CPU found the
+ * layer, check it is here too. A claimed CPU is left to its hypervisor.
+ */
+static void hyp_layer_check_this_cpu(void *unused)
+{
+	unsigned int cpu = smp_processor_id();
+	struct hyp_stub_info info;
+	unsigned long flags;
+	int ret;
+
+	if (!READ_ONCE(hyp_layer_found) ||
+	    this_cpu_read(hyp_holder) == HYP_HELD_BY_CLAIM)
+		return;
+	this_cpu_write(hyp_layer_here, false);
+	if (hyp_cpu_boot_mode(cpu) != SVC_MODE)
+		return;
+	local_irq_save(flags);
+	ret = hyp_layer_answers(&info);
+	local_irq_restore(flags);
+	if (!ret && info.vectors != hyp_layer_vectors)
+		ret = -EIO;
+	if (ret) {
+		pr_warn("CPU%u: the HYP layer does not answer here (%d): no HYP on this CPU\n",
+			cpu, ret);
+		return;
+	}
+	this_cpu_write(hyp_layer_here, true);
+	if (info.state & HVC_ABI_STATE_LOCKED)
+		WRITE_ONCE(hyp_locked, true);
+}
+
+/*
+ * Scenario 2 of hyp-abi.rst: firmware entered the kernel in SVC and keeps a
+ * HYP layer, which the device tree describes. Trust it only once the boot
+ * CPU has checked it answers; a tree that lies costs a warning.
+ */
+static void __init hyp_layer_probe(void)
+{
+	unsigned int cpu = smp_processor_id();
+	struct hyp_stub_info info;
+	struct device_node *np;
+	const char *method;
+	unsigned long flags;
+	int ret;
+
+	np = of_find_compatible_node(NULL, NULL, "linux,arm-hyp-layer");
+	if (!np)
+		return;
+	if (of_property_read_string(np, "method", &method) ||
+	    strcmp(method, "hvc")) {
+		pr_warn("HYP layer: no method, or not \"hvc\": ignored\n");
+		goto out;
+	}
+	if (hyp_cpu_boot_mode(cpu) != SVC_MODE) {
+		pr_info("HYP layer: entered in %s mode, not over the layer: ignored\n",
+			hyp_mode_name(hyp_cpu_boot_mode(cpu)));
+		goto out;
+	}
+	register_undef_hook(&hyp_hvc_hook);
+	local_irq_save(flags);
+	ret = hyp_layer_answers(&info);
+	local_irq_restore(flags);
+	if (!ret && (!IS_ALIGNED(info.vectors, HVC_VECTORS_ALIGN) || !info.vectors))
+		ret = -EIO;
+	if (ret == -ENODEV) {
+		pr_warn("HYP layer: in the device tree, but HVC is undefined: booting without it\n");
+		goto out;
+	} else if (ret) {
+		pr_warn("HYP layer: in the device tree, but what answers HVC is not one: booting without it\n");
+		goto out;
+	}
+	hyp_layer_vectors = info.vectors;
+	WRITE_ONCE(hyp_layer_found, true);
+	this_cpu_write(hyp_layer_here, true);
+	if (info.state & HVC_ABI_STATE_LOCKED)
+		WRITE_ONCE(hyp_locked, true);
+	pr_info("HYP layer: ABI %u.%u, vectors at %pa%s\n", info.version >> 16,
+		info.version & 0xffff, &hyp_layer_vectors,
+		info.state & HVC_ABI_STATE_LOCKED ? ", locked" : "");
+out:
+	of_node_put(np);
+}
+
 /**
  * hyp_stub_call() - issue one HVC on this CPU
  * @fn: function number (r0)
@@ -288,7 +512,8 @@ static unsigned long hyp_hvc(unsigned long fn, unsigned long a1,
  * preemption disabled to know which CPU it ran on.
  *
  * Return: 0 once the HVC was issued (its result is in @res), -ENODEV if
- * this CPU did not enter in HYP mode, where HVC would be undefined.
+ * this CPU has neither the stub nor the firmware's layer: there HVC is
+ * undefined, or reaches HYP that is not the kernel's to call.
  */
 int hyp_stub_call(unsigned long fn, unsigned long a1, unsigned long a2,
 		  unsigned long a3, struct hyp_stub_res *res)
@@ -306,17 +531,21 @@ int hyp_stub_call(unsigned long fn, unsigned long a1, unsigned long a2,
 EXPORT_SYMBOL_GPL(hyp_stub_call);
 
 /**
- * hyp_stub_vectors_phys() - physical address of the stub's vector table
+ * hyp_stub_vectors_phys() - where HVBAR goes back to on this CPU
  *
- * What a hypervisor's HVC_RESET_VECTORS handler writes back to HVBAR.
+ * What a hypervisor's HVC_RESET_VECTORS handler writes back to HVBAR: the
+ * stub's vector table, or on a CPU over the firmware's layer, the layer's
+ * (which the layer reports). Call it on the CPU concerned.
  *
- * Return: the address, or 0 when no CPU entered the kernel in HYP mode.
+ * Return: the physical address, or 0 when no CPU has either.
  */
 phys_addr_t hyp_stub_vectors_phys(void)
 {
 	hyp_records_read();
+	if (hyp_cpu_provider(raw_smp_processor_id()) == HYP_PROVIDER_FIRMWARE)
+		return hyp_layer_vectors;
 	if (!READ_ONCE(hyp_any_stub))
-		return 0;
+		return READ_ONCE(hyp_layer_found) ? hyp_layer_vectors : 0;
 	/*
 	 * head.S set HVBAR at the address the kernel was entered at, the
 	 * identity map's. After a physical address fix-up (Keystone with
@@ -364,9 +593,9 @@ EXPORT_SYMBOL_GPL(hyp_set_vectors);
 static void hyp_stub_lock_this_cpu(void *unused)
 {
 	if (!READ_ONCE(hyp_locked) || !hyp_this_cpu_has_stub() ||
-	    this_cpu_read(hyp_holder) != HYP_HELD_BY_STUB)
+	    this_cpu_read(hyp_holder) != HYP_NOT_HELD)
 		return;
-	hyp_hvc(HVC_STUB_LOCK, 0, 0, 0, NULL);
+	hyp_hvc(HVC_ABI_LOCK, 0, 0, 0, NULL);
 	/*
 	 * HYP wrote the word with its MMU off. Drop any copy the caches hold,
 	 * so that what reads it through them, hibernation's snapshot of .data
@@ -414,7 +643,7 @@ EXPORT_SYMBOL_GPL(hyp_claim_cpu);
  *
  * The hypervisor that claimed this CPU has written the stub's vectors
  * (hyp_stub_vectors_phys()) back to HVBAR. The kernel checks that the stub
- * answers (HVC_STUB_DISCOVER), then sends this CPU stub calls again and
+ * answers (its UID), then sends this CPU stub calls again and
  * engages the lock here if hyp_stub_lock() was called meanwhile. A claim
  * outlives the CPU going offline and coming back; if it came back in SVC,
  * where no HVC may be issued, the claim just ends. Call with preemption
@@ -426,19 +655,18 @@ EXPORT_SYMBOL_GPL(hyp_claim_cpu);
 int hyp_release_cpu(void)
 {
 	unsigned long flags;
-	struct hyp_stub_res res;
+	struct hyp_stub_info info;
 	int ret = 0;
 
 	local_irq_save(flags);
 	if (this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM) {
 		ret = -EINVAL;
 	} else if (!hyp_this_cpu_has_stub()) {
-		hyp_set_holder(HYP_HELD_BY_STUB);
-	} else if (hyp_hvc(HVC_STUB_DISCOVER, 0, 0, 0, &res) !=
-		   HVC_STUB_ABI_VERSION) {
+		hyp_set_holder(HYP_NOT_HELD);
+	} else if (!hyp_provider_answers(&info)) {
 		ret = -EIO;
 	} else {
-		hyp_set_holder(HYP_HELD_BY_STUB);
+		hyp_set_holder(HYP_NOT_HELD);
 		hyp_stub_lock_this_cpu(NULL);
 	}
 	local_irq_restore(flags);
@@ -471,7 +699,7 @@ int hyp_reset_vectors(void)
 	} else {
 		ret = hyp_hvc(HVC_RESET_VECTORS, 0, 0, 0, NULL) ? -EIO : 0;
 		if (!ret) {
-			hyp_set_holder(HYP_HELD_BY_STUB);
+			hyp_set_holder(HYP_NOT_HELD);
 			hyp_stub_lock_this_cpu(NULL);
 		}
 	}
@@ -481,31 +709,31 @@ int hyp_reset_vectors(void)
 EXPORT_SYMBOL_GPL(hyp_reset_vectors);
 
 /**
- * hyp_stub_discover() - ask this CPU's stub what it offers
- * @info: filled in with the ABI version, features and state
+ * hyp_stub_discover() - ask this CPU's stub, or layer, what it offers
+ * @info: filled in with the ABI revision, features, state and the
+ *	  vectors HVBAR goes back to
  *
- * Return: 0 on success, -ENODEV if this CPU has no stub, -EBUSY if a
+ * Uses the discovery calls (UID, revision, state): any other caller can
+ * make them too. HVC_ABI_FEAT_FIRMWARE in the features tells the layer
+ * from the kernel's stub.
+ *
+ * Return: 0 on success, -ENODEV if this CPU has neither, -EBUSY if a
  * hypervisor holds this CPU (installed through hyp_set_vectors(), or
- * claimed), -EIO if what answered is not the stub.
+ * claimed), -EIO if what answered is not of this ABI.
  */
 int hyp_stub_discover(struct hyp_stub_info *info)
 {
-	struct hyp_stub_res res;
+	bool ours = false;
 	int ret;
 
 	preempt_disable();
 	ret = hyp_stub_here();
 	if (!ret)
-		hyp_hvc(HVC_STUB_DISCOVER, 0, 0, 0, &res);
+		ours = hyp_provider_answers(info);
 	preempt_enable();
 	if (ret)
 		return ret;
-	if (res.a0 != HVC_STUB_ABI_VERSION)
-		return -EIO;
-	info->version = res.a0;
-	info->features = res.a1;
-	info->state = res.a2;
-	return 0;
+	return ours ? 0 : -EIO;
 }
 EXPORT_SYMBOL_GPL(hyp_stub_discover);
 
@@ -531,7 +759,7 @@ EXPORT_SYMBOL_GPL(hyp_stub_locked);
  * it is_hyp_mode_available() is false and hyp_claim_cpu() fails. There is
  * no unlock.
  *
- * Return: 0 on success, -ENODEV if no CPU entered the kernel in HYP mode.
+ * Return: 0 on success, -ENODEV if no CPU has the stub or the layer.
  */
 int hyp_stub_lock(void)
 {
@@ -596,8 +824,9 @@ static int hyp_cpu_online(unsigned int cpu)
 	 * and only its hypervisor ends it (hyp_release_cpu()).
 	 */
 	if (this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM)
-		hyp_set_holder(HYP_HELD_BY_STUB);
+		hyp_set_holder(HYP_NOT_HELD);
 	sync_boot_mode();
+	hyp_layer_check_this_cpu(NULL);
 	hyp_refresh();
 	if (hyp_reported)
 		hyp_report_cpu(cpu);
@@ -655,7 +884,7 @@ static int hyp_cpu_pm_notify(struct notifier_block *nb, unsigned long action,
 			     void *data)
 {
 	if (action == CPU_PM_ENTER &&
-	    this_cpu_read(hyp_holder) != HYP_HELD_BY_STUB)
+	    this_cpu_read(hyp_holder) != HYP_NOT_HELD)
 		return notifier_from_errno(-EBUSY);
 	return NOTIFY_OK;
 }
@@ -672,6 +901,7 @@ static int __init hyp_stub_early_init(void)
 	 * there are records, is cleaned.
 	 */
 	__sync_cache_range_w(__cpu_logical_map, sizeof(__hyp_cpu_mode));
+	hyp_layer_probe();
 	hyp_refresh();
 	hyp_stub_lock_this_cpu(NULL);
 	return 0;
@@ -684,6 +914,22 @@ static ssize_t boot_mode_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%s\n", hyp_mode_name(hyp_cpu_boot_mode(dev->id)));
 }
 static DEVICE_ATTR_RO(boot_mode);
+
+static ssize_t hyp_provider_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	static const char *const names[] = {
+		[HYP_PROVIDER_NONE]	= "none",
+		[HYP_PROVIDER_STUB]	= "stub",
+		[HYP_PROVIDER_FIRMWARE]	= "firmware",
+	};
+	int provider = hyp_cpu_provider(dev->id);
+
+	if (provider < 0 || provider >= ARRAY_SIZE(names))
+		return -EINVAL;
+	return sysfs_emit(buf, "%s\n", names[provider]);
+}
+static DEVICE_ATTR_RO(hyp_provider);
 
 static ssize_t system_boot_mode_show(struct device *dev,
 				     struct device_attribute *attr, char *buf)
@@ -777,7 +1023,12 @@ static int __init hyp_stub_sysfs_init(void)
 					hyp_cpu_online, hyp_cpu_offline);
 	if (ret < 0)
 		return ret;
-	/* A lock from the command line, where the boot CPU had no stub. */
+	/*
+	 * The secondaries came up before the callbacks: check the layer on
+	 * them, then engage a lock from the command line (or the layer's).
+	 */
+	on_each_cpu(hyp_layer_check_this_cpu, NULL, 1);
+	hyp_refresh();
 	on_each_cpu(hyp_stub_lock_this_cpu, NULL, 1);
 	register_syscore_ops(&hyp_syscore_ops);
 	register_pm_notifier(&hyp_pm_nb);
@@ -788,6 +1039,8 @@ static int __init hyp_stub_sysfs_init(void)
 
 		if (dev) {
 			ret = device_create_file(dev, &dev_attr_boot_mode);
+			if (!ret)
+				ret = device_create_file(dev, &dev_attr_hyp_provider);
 			if (ret)
 				return ret;
 		}

@@ -80,6 +80,8 @@ enter_ns:
 	bic	r0, r0, r1
 	mcr	p15, 4, r0, c1, c0, 0
 	isb
+	mov	r0, r9
+	bl	fw_ns_hyp			@ HYP as the parameters say
 	orr	r0, r9, #PSR_AIF
 	msr	spsr_cxsf, r0
 	mov	lr, r6

@@ -4,6 +4,9 @@
  * Non-secure world, the boot CPU's jump to the kernel, and PSCI 0.2,
  * CPU_SUSPEND included: a power-down state waits for an interrupt and
  * enters the kernel again at its resume entry, in the mode the masks say.
+ * In layer mode it also keeps a resident HYP layer (layer.S): every CPU it
+ * enters in SVC, at boot, after CPU_ON and after a power-down, has the
+ * layer in HYP, and the kernel finds it through the device tree.
  *
  * The harness describes the boot in a parameter block that QEMU's generic
  * loader writes at FW_PARAMS: FW_MAGIC, the kernel's entry, the device tree,
@@ -14,6 +17,8 @@
  * builds this file; it also adds the PSCI node to the tree.
  */
 #include <stdint.h>
+
+#include "hyp-abi.h"
 
 #if !defined(FW_PARAMS) || !defined(FW_MAGIC)
 #error "FW_PARAMS and FW_MAGIC come from fw.sh"
@@ -30,6 +35,15 @@
 
 #define MODE_HYP	0x1a
 #define MODE_SVC	0x13
+
+/* What HYP holds for a CPU entered in SVC: fw_params.layer */
+#define FW_LAYER_NONE		0	/* nothing; HVC reaches HVBAR = 0 */
+#define FW_LAYER_ON		1	/* the resident layer */
+#define FW_LAYER_HVC_UNDEF	2	/* nothing, and HVC is UNDEFINED */
+
+#define SCR_HCE		(1u << 8)
+#define HDCR_HPMN	0x1fu
+#define CNTHCTL_PL1PCTEN_PL1PCEN	3u
 
 #define PSCI_VERSION		0x84000000u
 #define PSCI_CPU_SUSPEND	0x84000001u
@@ -54,6 +68,7 @@ struct fw_params {
 	uint32_t dtb;
 	uint32_t svc_cpus;
 	uint32_t svc_once;
+	uint32_t layer;
 };
 
 struct fw_cpu {
@@ -68,6 +83,7 @@ static struct fw_cpu fw_cpus[NR_FW_CPUS];
 void enter_ns(uint32_t entry, uint32_t r0, uint32_t r2, uint32_t mode)
 	__attribute__((noreturn));
 void fw_cpu_init(uint32_t cpu) __attribute__((noreturn));
+void fw_ns_hyp(uint32_t mode);
 int32_t fw_psci(uint32_t fn, uint32_t a1, uint32_t a2, uint32_t a3);
 
 static inline void wr(uint32_t addr, uint32_t val)
@@ -135,6 +151,65 @@ static void nsacr_init(void)
 	__asm__ volatile("mcr p15, 0, %0, c1, c1, 2" : : "r"(v));
 }
 
+extern const uint32_t __layer_load[], __layer_start[], __layer_end[];
+extern const char layer_vectors[];
+
+/* The layer into the Non-secure RAM reserved for it, state cleared. */
+static void layer_copy(void)
+{
+	const uint32_t *from = __layer_load;
+	volatile uint32_t *to = (volatile uint32_t *)__layer_start;
+
+	while (to < __layer_end)
+		*to++ = *from++;
+	__asm__ volatile("dsb" : : : "memory");
+}
+
+#define CP15_WRITE(op1, crn, crm, op2, val) \
+	__asm__ volatile("mcr p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 \
+			 : : "r"(val))
+#define CP15_READ(op1, crn, crm, op2) ({ \
+	uint32_t v_; \
+	__asm__ volatile("mrc p15, " #op1 ", %0, " #crn ", " #crm ", " #op2 \
+			 : "=r"(v_)); \
+	v_; })
+
+/*
+ * Runs in Monitor mode with SCR.NS set, which reaches the Non-secure HYP
+ * registers, just before this CPU enters the kernel in @mode. In layer
+ * mode a CPU entered in SVC gets the layer in HYP, set up as the ABI's
+ * boot contract says (what the kernel's stub does for itself): HVBAR at
+ * the layer, no traps, no stage 2, HYP's MMU off (enter_ns cleared
+ * HSCTLR), the real MIDR and MPIDR
+ * for SVC, the physical counter and timer for PL1, CNTVOFF 0.
+ */
+void fw_ns_hyp(uint32_t mode)
+{
+	uint32_t layer = params()->layer;
+	uint32_t v;
+
+	if (layer == FW_LAYER_HVC_UNDEF) {
+		v = CP15_READ(0, c1, c1, 0);		/* SCR */
+		CP15_WRITE(0, c1, c1, 0, v & ~SCR_HCE);
+		__asm__ volatile("isb");
+		return;
+	}
+	if (layer != FW_LAYER_ON || mode != MODE_SVC)
+		return;
+	CP15_WRITE(4, c12, c0, 0, (uint32_t)layer_vectors);	/* HVBAR */
+	CP15_WRITE(4, c1, c1, 0, 0u);			/* HCR */
+	CP15_WRITE(4, c1, c1, 2, 0u);			/* HCPTR */
+	CP15_WRITE(4, c1, c1, 3, 0u);			/* HSTR */
+	v = CP15_READ(4, c1, c1, 1);			/* HDCR */
+	CP15_WRITE(4, c1, c1, 1, v & HDCR_HPMN);
+	CP15_WRITE(4, c0, c0, 0, CP15_READ(0, c0, c0, 0));	/* VPIDR */
+	CP15_WRITE(4, c0, c0, 5, CP15_READ(0, c0, c0, 5));	/* VMPIDR */
+	v = CP15_READ(4, c14, c1, 0);			/* CNTHCTL */
+	CP15_WRITE(4, c14, c1, 0, v | CNTHCTL_PL1PCTEN_PL1PCEN);
+	__asm__ volatile("mcrr p15, 4, %0, %0, c14" : : "r"(0u));	/* CNTVOFF */
+	__asm__ volatile("isb");
+}
+
 /* A CPU with nothing to run waits here until CPU_ON gives it an entry. */
 static void __attribute__((noreturn)) wait_for_on(uint32_t cpu)
 {
@@ -161,6 +236,8 @@ void fw_cpu_init(uint32_t cpu)
 			__asm__ volatile("wfi");
 	gic_init(cpu);
 	nsacr_init();
+	if (cpu == 0 && p->layer == FW_LAYER_ON)
+		layer_copy();
 	if (cpu != 0) {
 		fw_cpus[cpu].state = PSCI_OFF;
 		wait_for_on(cpu);

@@ -8,33 +8,62 @@
 #ifndef __ASM_ARM_VIRT_H
 #define __ASM_ARM_VIRT_H
 
+#include <linux/arm-smccc.h>
 #include <linux/bits.h>
 #include <asm/ptrace.h>
 
 /* Set in __boot_cpu_mode when CPUs entered the kernel in different modes. */
 #define BOOT_CPU_MODE_MISMATCH	PSR_N_BIT
 
-/* HVC function numbers, passed in r0 to "hvc #0". */
+/*
+ * The HYP ABI, version 2: r0 = function ID, then "hvc #0" from SVC.
+ * IDs below HVC_LEGACY_LIMIT are the calls that predate the SMC Calling
+ * Convention, which leaves that range to them; they keep their numbers
+ * and their error value.
+ */
 #define HVC_SET_VECTORS		0	/* r1: physical address of new HYP vectors */
 #define HVC_SOFT_RESTART	1	/* r1: address to jump to in HYP, MMU off */
-#define HVC_RESET_VECTORS	2	/* give HYP back to the stub */
-#define HVC_STUB_DISCOVER	16	/* ABI version, features and state */
-#define HVC_STUB_LOCK		17	/* refuse HVC_SET_VECTORS until reboot */
+#define HVC_RESET_VECTORS	2	/* give HYP back to the stub or layer */
+#define HVC_LEGACY_LIMIT	0x01010000
 
-/* What the stub returns for a call it refuses or does not know. */
+/* What a legacy call returns when refused, and any unknown legacy ID. */
 #define HVC_STUB_ERR		0xbadca11
 
-/* HVC_STUB_DISCOVER: r0 = version, r1 = features, r2 = state. */
-#define HVC_STUB_ABI_VERSION	1
-#define HVC_STUB_FEAT_SET_VECTORS	BIT(0)
-#define HVC_STUB_FEAT_SOFT_RESTART	BIT(1)
-#define HVC_STUB_FEAT_RESET_VECTORS	BIT(2)
-#define HVC_STUB_FEAT_LOCK		BIT(3)
-#define HVC_STUB_FEATURES	(HVC_STUB_FEAT_SET_VECTORS |	\
-				 HVC_STUB_FEAT_SOFT_RESTART |	\
-				 HVC_STUB_FEAT_RESET_VECTORS |	\
-				 HVC_STUB_FEAT_LOCK)
-#define HVC_STUB_STATE_LOCKED	BIT(0)
+/*
+ * The rest are SMCCC fast calls, SMC32, so that a caller who knows
+ * nothing of this ABI can find it: SMCCC_VERSION, SMCCC_ARCH_FEATURES,
+ * then the vendor-specific hypervisor service (owner 6), whose UID says
+ * whose calls these are. Unknown IDs return SMCCC_RET_NOT_SUPPORTED.
+ */
+#define HVC_ABI_FN(n)		ARM_SMCCC_CALL_VAL(ARM_SMCCC_FAST_CALL,	\
+						   ARM_SMCCC_SMC_32,	\
+						   ARM_SMCCC_OWNER_VENDOR_HYP, (n))
+#define HVC_ABI_STATE		HVC_ABI_FN(0)	/* r1 features, r2 state, r3 home */
+#define HVC_ABI_LOCK		HVC_ABI_FN(1)	/* refuse SET_VECTORS, SOFT_RESTART */
+#define HVC_ABI_CALL_COUNT	HVC_ABI_FN(0xff00)
+#define HVC_ABI_CALL_UID	HVC_ABI_FN(ARM_SMCCC_FUNC_QUERY_CALL_UID)
+#define HVC_ABI_REVISION	HVC_ABI_FN(0xff03)
+#define HVC_ABI_NR_CALLS	2		/* STATE and LOCK */
+#define HVC_ABI_MAJOR		2
+#define HVC_ABI_MINOR		0
+
+/* HVC_ABI_CALL_UID: 0835fb26-c898-49c7-b311-4c3d9606c6f6, in r0-r3 */
+#define HVC_ABI_UID_0		0x26fb3508
+#define HVC_ABI_UID_1		0xc74998c8
+#define HVC_ABI_UID_2		0x3d4c11b3
+#define HVC_ABI_UID_3		0xf6c60696
+
+/* HVC_ABI_STATE: r0 = 0, r1 = features, r2 = state, r3 = home vectors. */
+#define HVC_ABI_FEAT_SET_VECTORS	BIT(0)
+#define HVC_ABI_FEAT_SOFT_RESTART	BIT(1)
+#define HVC_ABI_FEAT_RESET_VECTORS	BIT(2)
+#define HVC_ABI_FEAT_LOCK		BIT(3)
+#define HVC_ABI_FEAT_FIRMWARE		BIT(4)	/* a firmware layer, not the stub */
+#define HVC_STUB_FEATURES	(HVC_ABI_FEAT_SET_VECTORS |	\
+				 HVC_ABI_FEAT_SOFT_RESTART |	\
+				 HVC_ABI_FEAT_RESET_VECTORS |	\
+				 HVC_ABI_FEAT_LOCK)
+#define HVC_ABI_STATE_LOCKED	BIT(0)
 
 /* HVBAR ignores its low five bits: vectors must be 32-byte aligned. */
 #define HVC_VECTORS_ALIGN	32
@@ -44,11 +73,19 @@
 #include <linux/types.h>
 #include <asm/cacheflush.h>
 
-/* What HVC_STUB_DISCOVER reports. */
+/* What HYP on a CPU answers to the discovery calls. */
 struct hyp_stub_info {
-	u32 version;		/* HVC_STUB_ABI_VERSION */
-	u32 features;		/* HVC_STUB_FEAT_* */
-	u32 state;		/* HVC_STUB_STATE_* */
+	u32 version;		/* HVC_ABI_REVISION: major << 16 | minor */
+	u32 features;		/* HVC_ABI_FEAT_* */
+	u32 state;		/* HVC_ABI_STATE_* */
+	phys_addr_t vectors;	/* where HVBAR goes back to */
+};
+
+/* Where a CPU's HYP comes from (hyp_cpu_provider()). */
+enum hyp_provider {
+	HYP_PROVIDER_NONE,	/* no HYP the kernel may call */
+	HYP_PROVIDER_STUB,	/* entered in HYP: the kernel's stub */
+	HYP_PROVIDER_FIRMWARE,	/* entered in SVC over the firmware's layer */
 };
 
 /* r0-r3 as the HYP side left them after a call. */
@@ -68,7 +105,7 @@ extern int __boot_cpu_mode;
 /* The stub's vector table; modules use hyp_stub_vectors_phys(). */
 extern char __hyp_stub_vectors[];
 
-/* The stub's state (HVC_STUB_STATE_*): written in HYP alone. */
+/* The stub's state (HVC_ABI_STATE_*): written in HYP alone. */
 extern u32 __hyp_stub_state;
 
 static inline void sync_boot_mode(void)
@@ -78,8 +115,10 @@ static inline void sync_boot_mode(void)
 
 void hyp_mode_check(void);
 bool is_hyp_mode_available(void);
+bool hyp_soft_restart_in_hyp(void);
 bool is_hyp_mode_mismatched(void);
 int hyp_cpu_boot_mode(unsigned int cpu);
+int hyp_cpu_provider(unsigned int cpu);
 int hyp_set_vectors(phys_addr_t vectors);
 int hyp_reset_vectors(void);
 phys_addr_t hyp_stub_vectors_phys(void);
@@ -105,6 +144,11 @@ static inline bool is_hyp_mode_available(void)
 	return false;
 }
 
+static inline bool hyp_soft_restart_in_hyp(void)
+{
+	return false;
+}
+
 static inline bool is_hyp_mode_mismatched(void)
 {
 	return false;
@@ -113,6 +157,11 @@ static inline bool is_hyp_mode_mismatched(void)
 static inline int hyp_cpu_boot_mode(unsigned int cpu)
 {
 	return -ENODEV;
+}
+
+static inline int hyp_cpu_provider(unsigned int cpu)
+{
+	return HYP_PROVIDER_NONE;
 }
 
 static inline int hyp_set_vectors(phys_addr_t vectors)
