@@ -93,6 +93,20 @@ TESTS+=(
 	"fw_idle_power_down_svc_2cpu|boot|idle --via fw --mode svc --svc-cpus 0x3 --cpus 2 --idle 1"
 	# MPIDRs 0, 2, 3 for logical CPUs 0-2: each records in its own slot.
 	"fw_sparse_mpidr_hyp_3cpu|boot|boot --via fw --mode hyp --cpus 4 --dt-cpus 0,2,3"
+	# Scenario 2: our firmware keeps a HYP layer and enters every CPU in
+	# SVC; the kernel finds it through the device tree, and the suite,
+	# the kselftest (its lock through the layer), hotplug, idle power-down
+	# and a kexec chain run over it.
+	"layer_a15_2cpu|boot|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
+	"layer_a15_4cpu|boot|boot --via fw --mode svc --svc-cpus 0xf --cpus 4 --layer 1"
+	"layer_a7_2cpu|boot|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cpu cortex-a7"
+	"layer_a7_4cpu|boot|boot --via fw --mode svc --svc-cpus 0xf --cpus 4 --layer 1 --cpu cortex-a7"
+	"layer_idle_power_down_2cpu|boot|idle --via fw --mode svc --svc-cpus 0x3 --cpus 2 --idle 1 --layer 1"
+	"layer_hotplug_100_cycles_4cpu|boot|hotplug --via fw --mode svc --svc-cpus 0xf --cpus 4 --layer 1 --cmdline harness.cycles=100 $EXPEDITED --timeout 200|alone"
+	"layer_kexec_chain_3|boot|kexec --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cmdline harness.gens=3 --timeout 120"
+	# The device tree says there is a layer, there is none, HVC is
+	# undefined: one warning and a normal SVC boot.
+	"layer_missing_hvc_undefined_2cpu|boot|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 2"
 	"late_cpus_hyp_4cpu|boot|late --mode hyp --cpus 4 --cmdline maxcpus=1"
 	"late_cpus_svc_4cpu|boot|late --mode svc --cpus 4 --cmdline maxcpus=1"
 	"hotplug_500_cycles_hyp_4cpu|boot|hotplug --mode hyp --cpus 4 --cmdline harness.cycles=500 $EXPEDITED --timeout 400|alone"

@@ -125,6 +125,30 @@ summary_sysfs() {
 	[ "$v" = "$H_expect" ]
 }
 
+# hyp_layer_reported: what the kernel says about the firmware's HYP layer
+# (harness.layer): found, found to be missing (a device tree that lies,
+# with HVC undefined: one warning, no oops), or not a word without one.
+hyp_layer_reported() {
+	_n=$(grep -c '^CPU: HYP layer: ' "$HTMP/dmesg.msg")
+	case ${H_layer:-0} in
+	1)
+		grep -qx 'CPU: HYP layer: ABI 2\.0, vectors at 0x[0-9a-f]*' "$HTMP/dmesg.msg" ||
+			{ diag "no line saying the layer was found"; return 1; }
+		;;
+	2)
+		grep -qxF 'CPU: HYP layer: in the device tree, but HVC is undefined: booting without it' \
+			"$HTMP/dmesg.msg" || { diag "no warning about the missing layer"; return 1; }
+		! grep -q 'Internal error\|Oops\|undefined instruction' "$HTMP/dmesg.msg" ||
+			{ diag "an oops"; return 1; }
+		;;
+	*)
+		[ "$_n" = 0 ] || { diag "a layer line without a layer"; return 1; }
+		;;
+	esac
+	diag "HYP layer lines: $_n"
+	[ "$_n" -le 1 ]
+}
+
 boot_checks() {
 	ktap_result upstream_mode_lines upstream_lines
 	ktap_result all_cpus_online all_cpus_online
@@ -137,6 +161,7 @@ boot_checks() {
 	if [ "$H_kernel" != base ]; then
 		ktap_result cpu_boot_mode_sysfs cpus_sysfs
 		ktap_result summary_boot_mode_sysfs summary_sysfs
+		ktap_result hyp_layer_reported hyp_layer_reported
 	else
 		# The baseline really is upstream (also after a kexec).
 		ktap_result unpatched_kernel test ! -e "$ROOT/sys/devices/system/cpu/boot_mode"

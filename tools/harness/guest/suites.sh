@@ -75,9 +75,21 @@ kunit_params_honoured() {
 }
 
 # hyp_stub_selftest MODE: the arm/hyp kselftest, with its case that locks
-# the stub until reboot: run it last.
+# the stub until reboot: run it last. It is told where HYP comes from.
 hyp_stub_selftest() {
-	kselftest selftest /harness/bin/hyp_stub --expect "$1" --destructive
+	# shellcheck disable=SC2046 # one word per option
+	kselftest selftest /harness/bin/hyp_stub --expect "$1" $(expected_provider "$1") \
+		--destructive
+}
+
+# expected_provider MODE: the kselftest's --provider option for this boot
+# (none when CPUs were entered in different modes).
+expected_provider() {
+	case "$1:${H_layer:-0}" in
+	hyp:*) echo "--provider stub" ;;
+	svc:1) echo "--provider firmware" ;;
+	svc:*) echo "--provider none" ;;
+	esac
 }
 
 # kselftest NAME CMD...: runs a kselftest binary and folds its cases into

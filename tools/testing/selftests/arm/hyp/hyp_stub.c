@@ -2,12 +2,17 @@
 /*
  * What user space sees of the 32-bit ARM HYP stub
  * (Documentation/arm/hyp-abi.rst): the per-CPU and summary boot_mode files,
- * the write-once lock file, and that HVC is not for user space.
+ * the per-CPU hyp_provider files, the write-once lock file, and that HVC
+ * is not for user space.
  *
- * usage: hyp_stub [--expect hyp|svc|mixed] [--destructive]
+ * usage: hyp_stub [--expect hyp|svc|mixed] [--provider stub|firmware|none]
+ *                 [--destructive]
  *   --expect: the mode the CPUs were entered in ("mixed" when they were
  *   entered in different modes), as the one who booted the machine knows
  *   it; without it that comparison is skipped.
+ *   --provider: where every online CPU's HYP comes from, as the one who
+ *   booted the machine knows it (firmware: a HYP layer the firmware keeps);
+ *   without it that comparison is skipped.
  *   --destructive: also run the case that locks the stub, which then stays
  *   locked until reboot; without it that case is skipped.
  */
@@ -29,6 +34,7 @@
 #define NOBODY		65534
 
 static const char *expect;
+static const char *provider;
 static bool destructive;
 
 /* Reads a one-line sysfs value without its newline; false if it cannot. */
@@ -121,6 +127,43 @@ static bool valid_boot_mode(int cpu)
 	return !cpu_online(cpu) && !strcmp(v, "unknown");
 }
 
+static bool cpu_provider(int cpu, char *buf, size_t len)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), CPU_DIR "/cpu%d/hyp_provider", cpu);
+	return read_value(path, buf, len);
+}
+
+/*
+ * Each CPU's provider agrees with its mode: "stub" exactly when it entered
+ * in HYP, "firmware" only when it entered in SVC.
+ */
+static bool valid_provider(int cpu)
+{
+	char mode[16], v[16];
+
+	if (!cpu_mode(cpu, mode, sizeof(mode)) || !cpu_provider(cpu, v, sizeof(v))) {
+		ksft_print_msg("cpu%d/hyp_provider: %s\n", cpu, strerror(errno));
+		return false;
+	}
+	ksft_print_msg("cpu%d/hyp_provider: %s\n", cpu, v);
+	if (!strcmp(v, "stub") != !strcmp(mode, "hyp"))
+		return false;
+	if (!strcmp(v, "firmware") && strcmp(mode, "svc"))
+		return false;
+	return !strcmp(v, "stub") || !strcmp(v, "firmware") || !strcmp(v, "none");
+}
+
+/* An online CPU's provider is the one given with --provider. */
+static bool expected_provider(int cpu)
+{
+	char v[16];
+
+	return !cpu_online(cpu) ||
+	       (cpu_provider(cpu, v, sizeof(v)) && !strcmp(v, provider));
+}
+
 static char common[16];
 static bool mixed;
 
@@ -196,7 +239,7 @@ static void test_lock_file(void)
 	}
 	err = write_value(LOCK_FILE, "1");
 	if (err == ENODEV) {
-		ksft_test_result_skip("lock_is_write_once (no CPU entered in HYP)\n");
+		ksft_test_result_skip("lock_is_write_once (no CPU has the stub or a HYP layer)\n");
 		return;
 	}
 	ksft_test_result(!err && read_value(LOCK_FILE, v, sizeof(v)) &&
@@ -242,10 +285,12 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--expect") && i + 1 < argc)
 			expect = argv[++i];
+		else if (!strcmp(argv[i], "--provider") && i + 1 < argc)
+			provider = argv[++i];
 		else if (!strcmp(argv[i], "--destructive"))
 			destructive = true;
 		else
-			ksft_exit_fail_msg("usage: %s [--expect hyp|svc|mixed] [--destructive]\n",
+			ksft_exit_fail_msg("usage: %s [--expect hyp|svc|mixed] [--provider stub|firmware|none] [--destructive]\n",
 					   argv[0]);
 	}
 
@@ -254,10 +299,17 @@ int main(int argc, char **argv)
 		ksft_exit_skip("no %s/boot_mode: kernel without the HYP stub record\n", CPU_DIR);
 	if (!read_value(CPU_DIR "/possible", possible, sizeof(possible)))
 		ksft_exit_fail_msg("cannot read %s/possible\n", CPU_DIR);
-	ksft_set_plan(9);
+	ksft_set_plan(11);
 
 	test_boot_mode_files(possible);
 	test_summary(possible);
+	ksft_test_result(all_cpus_in(possible, valid_provider),
+			 "hyp_provider_agrees_with_boot_mode\n");
+	if (!provider)
+		ksft_test_result_skip("hyp_provider_matches_boot (no --provider)\n");
+	else
+		ksft_test_result(all_cpus_in(possible, expected_provider),
+				 "hyp_provider_matches_boot\n");
 	test_hvc_from_user();
 	ksft_test_result(as_nobody(nobody_reads), "reads_as_non_root\n");
 	ksft_test_result(as_nobody(nobody_cannot_write), "write_as_non_root_refused\n");
