@@ -36,6 +36,10 @@ TESTS=(
 	"kernel_doc_clean|host|$HARNESS/lint.sh kernel-doc"
 	"harness_shellcheck_clean|host|$HARNESS/lint.sh shellcheck"
 	"w1_sparse_clean_test|host|$HARNESS/lint.sh objects lint"
+	# The binding (make dt_binding_check), and the firmware's device tree
+	# for scenario 2 against it.
+	"dt_binding_check_clean|host|$HARNESS/dtcheck.sh binding"
+	"fw_layer_dtb_matches_binding|host|$HARNESS/dtcheck.sh fw"
 	"builds_thumb2_lpae|host|$HARNESS/lint.sh objects thumb2_lpae"
 	"builds_big_endian|host|$HARNESS/lint.sh objects be"
 	"builds_lpae|host|$HARNESS/lint.sh objects lpae"

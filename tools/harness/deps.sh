@@ -27,6 +27,10 @@ HOST_PKGS=(
 	fdisk mtools
 	# static checks of the series and of the harness
 	sparse shellcheck
+	# the device-tree binding check (dtcheck.sh): dt-schema's validators
+	# for the kernel's dt_binding_check, and yamllint, which that check
+	# runs on the binding (without it, it warns and skips the lint)
+	dt-schema yamllint
 )
 # deps.sh --fresh: also what make check-fresh needs on the host.
 [ "${1:-}" != --fresh ] || HOST_PKGS+=(debootstrap)

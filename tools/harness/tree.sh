@@ -123,8 +123,11 @@ build_series() {
 		p=$(basename "$patch")
 		local msg=$BUILD/series.msg info
 		info=$(git_src mailinfo -b "$msg" /dev/null <"$patch")
-		git_src apply --cached --whitespace=nowarn "$patch" ||
-			die "patches/$p does not apply (on pristine + the patches before it)"
+		# A patch may carry owned files alone (a new binding): no hunks.
+		if grep -q '^diff --git ' "$patch"; then
+			git_src apply --cached --whitespace=nowarn "$patch" ||
+				die "patches/$p does not apply (on pristine + the patches before it)"
+		fi
 		while read -r f; do
 			[ "$(patch_for "$f")" = "$p" ] || continue
 			local mode=100644

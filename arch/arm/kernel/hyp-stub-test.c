@@ -363,7 +363,8 @@ struct discover_args {
 	phys_addr_t home;		/* hyp_stub_vectors_phys() there */
 	/* SMCCC discovery as any caller makes it, raw */
 	unsigned long version, feat_version, feat_features, feat_wa1;
-	unsigned long count, revision[2];
+	unsigned long count;
+	u32 revision[2];
 	struct hyp_stub_res uid;
 };
 
@@ -417,8 +418,8 @@ static void hyp_stub_discover_reports_abi(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, a.uid.a1, HVC_ABI_UID_1, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.uid.a2, HVC_ABI_UID_2, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.uid.a3, HVC_ABI_UID_3, "CPU%u", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a.revision[0], (unsigned long)HVC_ABI_MAJOR, "CPU%u", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a.revision[1], (unsigned long)HVC_ABI_MINOR, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.revision[0], HVC_ABI_MAJOR, "CPU%u", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.revision[1], HVC_ABI_MINOR, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.info.version, ABI_VERSION, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.info.features, abi_features(cpu), "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.info.state,

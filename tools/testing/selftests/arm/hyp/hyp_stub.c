@@ -290,8 +290,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--destructive"))
 			destructive = true;
 		else
-			ksft_exit_fail_msg("usage: %s [--expect hyp|svc|mixed] [--provider stub|firmware|none] [--destructive]\n",
-					   argv[0]);
+			ksft_exit_fail_msg("usage: %s [--expect hyp|svc|mixed] %s\n", argv[0],
+					   "[--provider stub|firmware|none] [--destructive]");
 	}
 
 	ksft_print_header();
