@@ -53,6 +53,10 @@ TESTS=(
 	"zimage_big_endian|host|$HARNESS/lint.sh zimage be"
 	"thumb2_lpae_hyp_2cpu|patched|boot --config thumb2_lpae --mode hyp --cpus 2"
 	"thumb2_lpae_svc_2cpu|patched|boot --config thumb2_lpae --mode svc --cpus 2"
+	# Thumb-2: the undefined-instruction hook for a missing layer's HVC
+	# matches the Thumb encoding; and the layer itself.
+	"thumb2_lpae_layer_2cpu|patched|boot --config thumb2_lpae --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
+	"thumb2_lpae_layer_missing_2cpu|patched|boot --config thumb2_lpae --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 2"
 	"up_hyp_1cpu|patched|boot --config up --mode hyp --cpus 1"
 	"up_svc_1cpu|patched|boot --config up --mode svc --cpus 1"
 	"without_virt_ext_hyp_2cpu|patched|novirt --config novirt --mode hyp --cpus 2"
@@ -108,6 +112,8 @@ TESTS+=(
 	"layer_idle_power_down_2cpu|boot|idle --via fw --mode svc --svc-cpus 0x3 --cpus 2 --idle 1 --layer 1"
 	"layer_hotplug_100_cycles_4cpu|boot|hotplug --via fw --mode svc --svc-cpus 0xf --cpus 4 --layer 1 --cmdline harness.cycles=100 $EXPEDITED --timeout 200|alone"
 	"layer_kexec_chain_3|boot|kexec --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cmdline harness.gens=3 --timeout 120"
+	# Locked before the first kexec: the next kernels find the layer locked.
+	"layer_lock_outlives_kexec|patched|kexec --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cmdline harness.gens=2 --cmdline harness.lock=1 --timeout 60"
 	# The device tree says there is a layer, there is none, HVC is
 	# undefined: one warning and a normal SVC boot.
 	"layer_missing_hvc_undefined_2cpu|boot|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 2"

@@ -90,6 +90,7 @@ static u32 abi_features(unsigned int cpu)
 struct testvisor {
 	void *page;
 	phys_addr_t phys;
+	phys_addr_t vectors;	/* what installs it: phys, | THUMB in Thumb-2 */
 };
 
 /* What one run on one CPU saw; asserted on by the test thread. */
@@ -137,6 +138,8 @@ static int testvisor_create(struct testvisor *tv)
 	flush_icache_range((unsigned long)tv->page,
 			   (unsigned long)tv->page + PAGE_SIZE);
 	tv->phys = virt_to_phys(tv->page);
+	tv->vectors = tv->phys |
+		      (IS_ENABLED(CONFIG_THUMB2_KERNEL) ? HVC_VECTORS_THUMB : 0);
 	return 0;
 }
 
@@ -192,12 +195,12 @@ static void testvisor_cycle(struct testvisor *tv, struct cpu_report *r,
 		if (!report_check(r, "hyp_claim_cpu()", hyp_claim_cpu(), 0))
 			return;
 		if (!report_check(r, "raw HVC_SET_VECTORS",
-				  hvc(HVC_SET_VECTORS, tv->phys, NULL), 0)) {
+				  hvc(HVC_SET_VECTORS, tv->vectors, NULL), 0)) {
 			hyp_release_cpu();
 			return;
 		}
 	} else if (!report_check(r, "hyp_set_vectors()",
-				 hyp_set_vectors(tv->phys), 0)) {
+				 hyp_set_vectors(tv->vectors), 0)) {
 		return;
 	}
 	r->calls++;
@@ -213,7 +216,7 @@ static void testvisor_cycle(struct testvisor *tv, struct cpu_report *r,
 	}
 	/* The API knows who holds HYP: it sends no stub call. */
 	report_check(r, "hyp_set_vectors() while held",
-		     hyp_set_vectors(tv->phys), -EBUSY);
+		     hyp_set_vectors(tv->vectors), -EBUSY);
 	report_check(r, "hyp_stub_discover() while held",
 		     hyp_stub_discover(&info), -EBUSY);
 	report_check(r, "no stub call reached the testvisor",
@@ -452,8 +455,8 @@ static unsigned long unknown_answer(unsigned long fn)
 	return (unsigned long)SMCCC_RET_NOT_SUPPORTED;
 }
 
-/* Misaligned offsets from the stub's vectors: 1, 2, 4, 8, 16. */
-#define MISALIGNED_OFFSETS	5
+/* Misaligned offsets from the stub's vectors: 2, 4, 8, 16 (bit 0 means Thumb). */
+#define MISALIGNED_OFFSETS	4
 
 /* What one CPU answered; filled on that CPU, judged by the test. */
 struct refusal_args {
@@ -475,8 +478,8 @@ static long refusals_on_cpu(void *data)
 	for (i = 0; i < ARRAY_SIZE(unknown_fns); i++)
 		a->unknown[i] = hvc(unknown_fns[i], 0, NULL);
 	for (i = 0; i < MISALIGNED_OFFSETS; i++) {
-		a->api[i] = hyp_set_vectors(stub + BIT(i));
-		a->raw[i] = hvc(HVC_SET_VECTORS, stub + BIT(i), NULL);
+		a->api[i] = hyp_set_vectors(stub + BIT(i + 1));
+		a->raw[i] = hvc(HVC_SET_VECTORS, stub + BIT(i + 1), NULL);
 	}
 	/* With LPAE a physical address can be wider than HVBAR. */
 	a->above_4g = IS_ENABLED(CONFIG_PHYS_ADDR_T_64BIT) ?
@@ -499,7 +502,7 @@ static void hyp_stub_refuses_bad_calls(struct kunit *test)
 	unsigned int cpu, cpus = 0;
 	int i;
 
-	BUILD_BUG_ON(BIT(MISALIGNED_OFFSETS) != HVC_VECTORS_ALIGN);
+	BUILD_BUG_ON(BIT(MISALIGNED_OFFSETS + 1) != HVC_VECTORS_ALIGN);
 	/* Locked or not: the stub refuses these before looking at the lock. */
 	skip_unless_stub(test);
 	cpus_read_lock();
@@ -510,9 +513,9 @@ static void hyp_stub_refuses_bad_calls(struct kunit *test)
 					    "CPU%u: function 0x%lx", cpu, unknown_fns[i]);
 		for (i = 0; i < MISALIGNED_OFFSETS; i++) {
 			KUNIT_EXPECT_EQ_MSG(test, a.api[i], -EINVAL,
-					    "CPU%u: offset %lu", cpu, BIT(i));
+					    "CPU%u: offset %lu", cpu, BIT(i + 1));
 			KUNIT_EXPECT_EQ_MSG(test, a.raw[i], HVC_STUB_ERR,
-					    "CPU%u: raw, offset %lu", cpu, BIT(i));
+					    "CPU%u: raw, offset %lu", cpu, BIT(i + 1));
 		}
 		KUNIT_EXPECT_EQ_MSG(test, a.above_4g, -EINVAL, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.discover, 0, "CPU%u", cpu);
@@ -543,7 +546,7 @@ static void hyp_stub_install_reset_repeated(struct kunit *test)
 
 static long install_on_cpu(void *data)
 {
-	return hyp_set_vectors(((struct testvisor *)data)->phys);
+	return hyp_set_vectors(((struct testvisor *)data)->vectors);
 }
 
 static long reset_on_cpu(void *data)
@@ -644,7 +647,8 @@ static void hyp_stub_soft_restart_jumps_in_hyp(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, a.res.a1 & MODE_MASK, HYP_MODE, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.res.a2 & HSCTLR_M, 0UL, "CPU%u", cpu);
 		/* What HVBAR really holds is where hypervisors hand back to. */
-		KUNIT_EXPECT_EQ_MSG(test, (u64)a.res.a3, (u64)hyp_stub_vectors_phys(),
+		KUNIT_EXPECT_EQ_MSG(test, (u64)a.res.a3,
+				    (u64)(hyp_stub_vectors_phys() & ~HVC_VECTORS_THUMB),
 				    "CPU%u: HVBAR", cpu);
 		cpus++;
 	}
@@ -736,7 +740,7 @@ static bool fuzz_result_ok(const struct fuzz_args *a, unsigned long fn,
 {
 	switch (fn) {
 	case HVC_SET_VECTORS:
-		if (locked || (a1 & (HVC_VECTORS_ALIGN - 1)))
+		if (locked || (a1 & (HVC_VECTORS_ALIGN - 2)))
 			return res->a0 == HVC_STUB_ERR;
 		return res->a0 == 0;
 	case HVC_RESET_VECTORS:
@@ -776,7 +780,7 @@ static bool fuzz_one(struct fuzz_args *a, unsigned long fn, bool locked)
 	switch (fn) {
 	case HVC_SET_VECTORS:
 		/* Never let a random address become HVBAR. */
-		if (!(a1 & (HVC_VECTORS_ALIGN - 1)))
+		if (!(a1 & (HVC_VECTORS_ALIGN - 2)))
 			a1 = hyp_stub_vectors_phys();
 		break;
 	case HVC_SOFT_RESTART:
@@ -904,8 +908,8 @@ static long claimed_on_cpu(void *data)
 	a->release_early = hyp_release_cpu();
 	a->claim = hyp_claim_cpu();
 	if (!a->claim) {
-		a->raw_set = hvc(HVC_SET_VECTORS, a->tv->phys, NULL);
-		a->api_set = hyp_set_vectors(a->tv->phys);
+		a->raw_set = hvc(HVC_SET_VECTORS, a->tv->vectors, NULL);
+		a->api_set = hyp_set_vectors(a->tv->vectors);
 		a->discover = hyp_stub_discover(&info);
 		a->reset = hyp_reset_vectors();
 		a->claim_again = hyp_claim_cpu();
@@ -963,7 +967,7 @@ static long unclaimed_on_cpu(void *data)
 	struct hyp_stub_info info;
 
 	preempt_disable();
-	a->raw_set = hvc(HVC_SET_VECTORS, a->tv->phys, NULL);
+	a->raw_set = hvc(HVC_SET_VECTORS, a->tv->vectors, NULL);
 	a->discover = hyp_stub_discover(&info);
 	a->unexpected = hvc(TESTVISOR_UNEXPECTED, 0, NULL);
 	hvc(HVC_RESET_VECTORS, 0, NULL);
@@ -1002,7 +1006,7 @@ static long claim_install_on_cpu(void *data)
 	preempt_disable();
 	a->claim = hyp_claim_cpu();
 	if (!a->claim)
-		a->raw_set = hvc(HVC_SET_VECTORS, a->tv->phys, NULL);
+		a->raw_set = hvc(HVC_SET_VECTORS, a->tv->vectors, NULL);
 	preempt_enable();
 	return 0;
 }
@@ -1016,7 +1020,7 @@ static long hand_back_on_cpu(void *data)
 	a->unexpected = hvc(TESTVISOR_UNEXPECTED, 0, NULL);
 	hvc(HVC_RESET_VECTORS, 0, NULL);
 	a->release = hyp_release_cpu();
-	a->raw_set = hvc(HVC_SET_VECTORS, a->tv->phys, NULL);
+	a->raw_set = hvc(HVC_SET_VECTORS, a->tv->vectors, NULL);
 	a->discover_after = hyp_stub_discover(&info);
 	a->discover = info.state;
 	a->claim_again = hyp_claim_cpu();

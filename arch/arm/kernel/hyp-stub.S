@@ -244,11 +244,17 @@ SYM_CODE_START_LOCAL(hyp_stub_hvc)
 	b	.Lexit
 
 .Lset_vectors:
-	tst	r1, #(HVC_VECTORS_ALIGN - 1)	@ HVBAR cannot hold it
+	tst	r1, #(HVC_VECTORS_ALIGN - 2)	@ HVBAR cannot hold it
 	bne	.Lrefuse
 	ldr_l	r2, __hyp_stub_state
 	tst	r2, #HVC_ABI_STATE_LOCKED
 	bne	.Lrefuse
+	mrc	p15, 4, r2, c1, c0, 0		@ HSCTLR.TE: bit 0 of r1,
+	bic	r2, r2, #HSCTLR_TE		@ the new vectors' state
+	tst	r1, #HVC_VECTORS_THUMB
+	orrne	r2, r2, #HSCTLR_TE
+	mcr	p15, 4, r2, c1, c0, 0
+	bic	r1, r1, #HVC_VECTORS_THUMB
 	mcr	p15, 4, r1, c12, c0, 0		@ HVBAR
 	b	.Lsuccess
 
@@ -261,7 +267,9 @@ SYM_CODE_START_LOCAL(hyp_stub_hvc)
 .Lstate:
 	mov_l	r1, HVC_STUB_FEATURES
 	ldr_l	r2, __hyp_stub_state
-	adr_l	r3, __hyp_stub_vectors		@ HVBAR's value: physical
+	adr_l	r3, __hyp_stub_vectors		@ HVBAR's value: physical,
+	bic	r3, r3, #HVC_VECTORS_THUMB	@ with bit 0 set if the
+ THUMB(	orr	r3, r3, #HVC_VECTORS_THUMB )	@ vectors are Thumb code
 	b	.Lsuccess
 
 .Lsmccc_version:
@@ -308,6 +316,7 @@ SYM_CODE_END(hyp_stub_hvc)
  */
 SYM_FUNC_START(__hyp_set_vectors)
 	mov	r1, r0
+ THUMB(	orr	r1, r1, #HVC_VECTORS_THUMB )	@ this stub's own state
 	mov	r0, #HVC_SET_VECTORS
 	__HVC(0)
 	ret	lr

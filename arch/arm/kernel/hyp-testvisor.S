@@ -39,6 +39,7 @@
 #define HSR_EC_WFX	0x01
 #define HSR_IL		BIT(25)		/* trapped instruction is 32-bit */
 #define HCR_TWI		BIT(13)
+#define HSCTLR_TE	BIT(30)
 
 	.macro	mov32, reg, val
 	movw	\reg, #:lower16:\val
@@ -123,9 +124,15 @@ tv_reset:
 	str	r0, [r1]
 	mov	r1, #0
 	mcr	p15, 4, r1, c1, c1, 0		@ HCR: trap nothing
-	adr	r1, tv_stub_vectors
-	ldr	r1, [r1]
-	mcr	p15, 4, r1, c12, c0, 0		@ HVBAR: the stub again
+	adr	r1, tv_stub_vectors		@ where HYP goes back to:
+	ldr	r1, [r1]			@ bit 0 is its HSCTLR.TE
+	mrc	p15, 4, r0, c1, c0, 0		@ HSCTLR
+	bic	r0, r0, #HSCTLR_TE
+	tst	r1, #HVC_VECTORS_THUMB
+	orrne	r0, r0, #HSCTLR_TE
+	mcr	p15, 4, r0, c1, c0, 0
+	bic	r1, r1, #HVC_VECTORS_THUMB
+	mcr	p15, 4, r1, c12, c0, 0		@ HVBAR: the stub or layer again
 	mov	r0, #0
 	eret
 

@@ -478,7 +478,8 @@ static void __init hyp_layer_probe(void)
 	local_irq_save(flags);
 	ret = hyp_layer_answers(&info);
 	local_irq_restore(flags);
-	if (!ret && (!IS_ALIGNED(info.vectors, HVC_VECTORS_ALIGN) || !info.vectors))
+	if (!ret && ((info.vectors & (HVC_VECTORS_ALIGN - 2)) ||
+		     !(info.vectors & ~HVC_VECTORS_THUMB)))
 		ret = -EIO;
 	if (ret == -ENODEV) {
 		pr_warn("HYP layer: in the device tree, but HVC is undefined: booting without it\n");
@@ -535,9 +536,12 @@ EXPORT_SYMBOL_GPL(hyp_stub_call);
  *
  * What a hypervisor's HVC_RESET_VECTORS handler writes back to HVBAR: the
  * stub's vector table, or on a CPU over the firmware's layer, the layer's
- * (which the layer reports). Call it on the CPU concerned.
+ * (which the layer reports). Bit 0 set means they are Thumb code: the
+ * hypervisor sets HSCTLR.TE to it and HVBAR to the rest. Call it on the
+ * CPU concerned.
  *
- * Return: the physical address, or 0 when no CPU has either.
+ * Return: the physical address, with bit 0 as above, or 0 when no CPU has
+ * either.
  */
 phys_addr_t hyp_stub_vectors_phys(void)
 {
@@ -551,13 +555,15 @@ phys_addr_t hyp_stub_vectors_phys(void)
 	 * identity map's. After a physical address fix-up (Keystone with
 	 * LPAE) __pa() gives another alias of the same memory.
 	 */
-	return virt_to_idmap(__hyp_stub_vectors);
+	return (virt_to_idmap(__hyp_stub_vectors) & ~HVC_VECTORS_THUMB) |
+	       (IS_ENABLED(CONFIG_THUMB2_KERNEL) ? HVC_VECTORS_THUMB : 0);
 }
 EXPORT_SYMBOL_GPL(hyp_stub_vectors_phys);
 
 /**
  * hyp_set_vectors() - install a hypervisor's vectors on this CPU
- * @vectors: physical address of the HYP vector table, 32-byte aligned
+ * @vectors: physical address of the HYP vector table, 32-byte aligned,
+ *	     plus HVC_VECTORS_THUMB if they are Thumb code
  *
  * HYP runs with its MMU off afterwards: the vectors and everything they
  * reach must be physically contiguous and cleaned to the point of
@@ -573,7 +579,7 @@ int hyp_set_vectors(phys_addr_t vectors)
 	unsigned long flags;
 	int ret;
 
-	if (!IS_ALIGNED(vectors, HVC_VECTORS_ALIGN) || vectors > U32_MAX)
+	if ((vectors & (HVC_VECTORS_ALIGN - 2)) || vectors > U32_MAX)
 		return -EINVAL;
 
 	local_irq_save(flags);
@@ -976,9 +982,10 @@ static const struct attribute_group hyp_system_group = {
 	.attrs = hyp_system_attrs,
 };
 
-/* Resume entered the boot CPU again, through the stub. */
+/* Resume entered the boot CPU again: through the stub, or over the layer. */
 static void hyp_resume(void)
 {
+	hyp_layer_check_this_cpu(NULL);
 	hyp_refresh();
 }
 

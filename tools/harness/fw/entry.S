@@ -9,6 +9,7 @@
 #define MODE_SVC	0x13
 #define MODE_MON	0x16
 #define PSR_AIF		0x1c0
+#define PSR_T		0x20
 #define STACK_SIZE	1024
 /* M, A, C, Z, I, V, EE, TE: off after reset */
 #define SCTLR_RESET_CLEAR	((1 << 0) | (1 << 1) | (1 << 2) | (1 << 11) | \
@@ -83,6 +84,9 @@ enter_ns:
 	mov	r0, r9
 	bl	fw_ns_hyp			@ HYP as the parameters say
 	orr	r0, r9, #PSR_AIF
+	tst	r6, #1				@ PSCI: bit 0 of an entry point
+	orrne	r0, r0, #PSR_T			@ asks for Thumb state (a
+	bicne	r6, r6, #1			@ Thumb-2 kernel's secondaries)
 	msr	spsr_cxsf, r0
 	mov	lr, r6
 	mov	r0, r7

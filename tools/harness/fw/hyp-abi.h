@@ -45,5 +45,6 @@
 #define ABI_STATE_LOCKED	(1 << 0)
 
 #define ABI_VECTORS_ALIGN	32
+#define ABI_VECTORS_THUMB	1		/* in SET_VECTORS' r1, STATE's r3 */
 
 #endif /* FW_HYP_ABI_H */

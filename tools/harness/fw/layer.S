@@ -9,6 +9,8 @@
  */
 #include "hyp-abi.h"
 
+#define HSCTLR_TE	(1 << 30)
+
 	.syntax	unified
 	.arm
 	.arch_extension	virt
@@ -66,12 +68,18 @@ refuse:
 	eret
 
 set_vectors:
-	tst	r1, #(ABI_VECTORS_ALIGN - 1)
+	tst	r1, #(ABI_VECTORS_ALIGN - 2)	@ bit 0: Thumb vectors
 	bne	refuse
 	ldr	r2, =layer_state
 	ldr	r2, [r2]
 	tst	r2, #ABI_STATE_LOCKED
 	bne	refuse
+	mrc	p15, 4, r2, c1, c0, 0		@ HSCTLR.TE = bit 0
+	bic	r2, r2, #HSCTLR_TE
+	tst	r1, #ABI_VECTORS_THUMB
+	orrne	r2, r2, #HSCTLR_TE
+	mcr	p15, 4, r2, c1, c0, 0
+	bic	r1, r1, #ABI_VECTORS_THUMB
 	mcr	p15, 4, r1, c12, c0, 0		@ HVBAR
 	b	success
 
@@ -104,7 +112,7 @@ state:
 		      ABI_FEAT_RESET_VECTORS | ABI_FEAT_LOCK | ABI_FEAT_FIRMWARE)
 	ldr	r2, =layer_state
 	ldr	r2, [r2]
-	ldr	r3, =layer_vectors
+	ldr	r3, =layer_vectors		@ ARM code: bit 0 clear
 	eret
 
 lock:

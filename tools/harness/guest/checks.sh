@@ -119,6 +119,20 @@ cpus_sysfs() {
 	return $rc
 }
 
+# providers_sysfs: each online CPU's HYP comes from where this boot puts
+# it (provider_for, in suites.sh).
+providers_sysfs() {
+	rc=0
+	for d in "$ROOT/sys/devices/system/cpu/cpu"[0-9]*; do
+		[ "$(cat "$d/online" 2>/dev/null || echo 1)" = 1 ] || continue
+		v=$(cat "$d/hyp_provider") || return 1
+		want=$(provider_for "$(expected_mode "${d##*/cpu}")")
+		diag "${d##*/}/hyp_provider: $v"
+		[ "$v" = "$want" ] || { diag "want $want"; rc=1; }
+	done
+	return $rc
+}
+
 summary_sysfs() {
 	v=$(cat "$ROOT/sys/devices/system/cpu/boot_mode") || return 1
 	diag "boot_mode: $v"
@@ -132,7 +146,8 @@ hyp_layer_reported() {
 	_n=$(grep -c '^CPU: HYP layer: ' "$HTMP/dmesg.msg")
 	case ${H_layer:-0} in
 	1)
-		grep -qx 'CPU: HYP layer: ABI 2\.0, vectors at 0x[0-9a-f]*' "$HTMP/dmesg.msg" ||
+		grep -qx 'CPU: HYP layer: ABI 2\.0, vectors at 0x[0-9a-f]*\(, locked\)\?' \
+			"$HTMP/dmesg.msg" ||
 			{ diag "no line saying the layer was found"; return 1; }
 		;;
 	2)
@@ -161,6 +176,7 @@ boot_checks() {
 	if [ "$H_kernel" != base ]; then
 		ktap_result cpu_boot_mode_sysfs cpus_sysfs
 		ktap_result summary_boot_mode_sysfs summary_sysfs
+		ktap_result cpu_hyp_provider_sysfs providers_sysfs
 		ktap_result hyp_layer_reported hyp_layer_reported
 	else
 		# The baseline really is upstream (also after a kexec).

@@ -118,6 +118,8 @@ int main(void)
 		dump_file(path);
 		cpu_path(path, cpu, "boot_mode");
 		dump_file(path);
+		cpu_path(path, cpu, "hyp_provider");
+		dump_file(path);
 	}
 	dump_kernel_log();
 	put("HARNESS: dump end\n");

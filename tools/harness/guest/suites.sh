@@ -82,14 +82,20 @@ hyp_stub_selftest() {
 		--destructive
 }
 
+# provider_for MODE: where a CPU entered in MODE gets HYP from in this boot
+# (harness.layer=1: our firmware's layer under every CPU it enters in SVC).
+provider_for() {
+	case "$1:${H_layer:-0}" in
+	hyp:*) echo stub ;;
+	svc:1) echo firmware ;;
+	*) echo none ;;
+	esac
+}
+
 # expected_provider MODE: the kselftest's --provider option for this boot
 # (none when CPUs were entered in different modes).
 expected_provider() {
-	case "$1:${H_layer:-0}" in
-	hyp:*) echo "--provider stub" ;;
-	svc:1) echo "--provider firmware" ;;
-	svc:*) echo "--provider none" ;;
-	esac
+	[ "$1" = mixed ] || echo "--provider $(provider_for "$1")"
 }
 
 # kselftest NAME CMD...: runs a kselftest binary and folds its cases into

@@ -21,7 +21,7 @@
  * Convention, which leaves that range to them; they keep their numbers
  * and their error value.
  */
-#define HVC_SET_VECTORS		0	/* r1: physical address of new HYP vectors */
+#define HVC_SET_VECTORS		0	/* r1: new HYP vectors, physical, | THUMB */
 #define HVC_SOFT_RESTART	1	/* r1: address to jump to in HYP, MMU off */
 #define HVC_RESET_VECTORS	2	/* give HYP back to the stub or layer */
 #define HVC_LEGACY_LIMIT	0x01010000
@@ -65,8 +65,13 @@
 				 HVC_ABI_FEAT_LOCK)
 #define HVC_ABI_STATE_LOCKED	BIT(0)
 
-/* HVBAR ignores its low five bits: vectors must be 32-byte aligned. */
+/*
+ * HVBAR ignores its low five bits: vectors must be 32-byte aligned. In the
+ * address given to HVC_SET_VECTORS, and in the one HVC_ABI_STATE reports,
+ * bit 0 says the vectors are Thumb code: HSCTLR.TE goes with HVBAR.
+ */
 #define HVC_VECTORS_ALIGN	32
+#define HVC_VECTORS_THUMB	1
 
 #ifndef __ASSEMBLY__
 #include <linux/errno.h>
