@@ -21,6 +21,8 @@ T0=$(date +%s)
 "$HARNESS/kernel.sh" test
 BASELINE=${BASELINE:-1}
 [ "$BASELINE" = 0 ] || BASE=1 "$HARNESS/kernel.sh" test
+# Jailhouse against both (or, without its source, the reason its boots skip).
+"$HARNESS/jailhouse.sh"
 # Boots run BOOT_JOBS at a time (default: one per core); each QEMU keeps
 # about one core busy. BOOT_JOBS=1 gives uncontended boot times.
 BOOT_JOBS=${BOOT_JOBS:-$(nproc)}
@@ -66,6 +68,8 @@ TESTS=(
 	"big_endian_hyp_2cpu|patched|boot --config be --mode hyp --cpus 2 --dump 1 --cmdline hyp_stub_kunit.stress=1"
 	"big_endian_svc_2cpu|patched|boot --config be --mode svc --cpus 2 --dump 1 --cmdline hyp_stub_kunit.stress=1"
 )
+# Jailhouse's QEMU config: 1 GiB, of which Linux gets 768 MiB.
+JH="--mem 1G --cmdline mem=768M"
 # Hotplug waits for RCU grace periods at HZ=100: expedited ones make a cycle
 # about 3 times faster without changing what the stub sees.
 EXPEDITED="--cmdline rcupdate.rcu_expedited=1"
@@ -117,6 +121,16 @@ TESTS+=(
 	# The device tree says there is a layer, there is none, HVC is
 	# undefined: one warning and a normal SVC boot.
 	"layer_missing_hvc_undefined_2cpu|boot|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 2"
+	# Jailhouse, the real hypervisor (jailhouse.sh; QEMU as its config for
+	# virt wants: 1 GiB, mem=768M): enable, work on every CPU, disable,
+	# twice; hotplug while it runs; the lock while it runs and from boot;
+	# through our firmware. The baseline: its unmodified driver on 6.1.
+	"jailhouse_2cpu|boot|jailhouse --mode hyp --cpus 2 $JH"
+	"jailhouse_4cpu|boot|jailhouse --mode hyp --cpus 4 $JH"
+	"jailhouse_hotplug_2cpu|patched|jailhouse --mode hyp --cpus 2 $JH --cmdline harness.jh=hotplug"
+	"jailhouse_lock_while_running_2cpu|patched|jailhouse --mode hyp --cpus 2 $JH --cmdline harness.jh=lock"
+	"jailhouse_booted_locked_2cpu|patched|jailhouse --mode hyp --cpus 2 $JH --cmdline harness.jh=locked --cmdline hyp_stub_lock"
+	"jailhouse_via_fw_hyp_2cpu|patched|jailhouse --via fw --mode hyp --cpus 2 $JH"
 	"late_cpus_hyp_4cpu|boot|late --mode hyp --cpus 4 --cmdline maxcpus=1"
 	"late_cpus_svc_4cpu|boot|late --mode svc --cpus 4 --cmdline maxcpus=1"
 	"hotplug_500_cycles_hyp_4cpu|boot|hotplug --mode hyp --cpus 4 --cmdline harness.cycles=500 $EXPEDITED --timeout 400|alone"

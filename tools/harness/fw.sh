@@ -14,7 +14,8 @@
 #       state that powers it down (CPU_SUSPEND), for cpuidle. LAYER=1 or 2:
 #       the node that tells the kernel a HYP layer is resident, and its
 #       no-map reserved memory (with 2 the firmware installs none: a device
-#       tree that lies)
+#       tree that lies). FW_MEM (default 256): the machine's memory, as
+#       qemu.sh --mem
 #   fw.sh loads KERNEL INITRD DTB SVC-MASK [SVC-ONCE-MASK] [LAYER]
 #       the qemu.sh --load options that place them and the parameter block
 #       (SVC-ONCE-MASK: CPUs entered in SVC at their first entry only;
@@ -62,7 +63,7 @@ dtb)
 	cpus=$2 model=$3 initrd=$4 cmdline=$5 dtb=$6 keep=${7:-} idle=${8:-0} layer=${9:-0}
 	"$0" build
 	qemu-system-arm -M "virt,secure=on,virtualization=on,dumpdtb=$dtb.new" -cpu "$model" \
-		-smp "$cpus" -m 256 -nic none -bios "$out/fw.bin" -display none >/dev/null 2>&1 ||
+		-smp "$cpus" -m "${FW_MEM:-256}" -nic none -bios "$out/fw.bin" -display none >/dev/null 2>&1 ||
 		die "qemu-system-arm could not write the device tree for $dtb"
 	fdtput -c "$dtb.new" /psci
 	fdtput -t s "$dtb.new" /psci compatible arm,psci-0.2

@@ -112,6 +112,23 @@ fi
 		echo "dir /harness/kernels/$k 0755 0 0"
 		echo "file /harness/kernels/$k/test.zImage $d/arch/arm/boot/zImage 0644 0 0"
 	done
+	# Jailhouse (jailhouse.sh), when its source was found: the patched
+	# driver, tool and cells, the hypervisor as firmware, and what the
+	# unmodified driver's build said on unpatched 6.1; else why not.
+	jh=$BUILD/jh
+	echo "dir /harness/jailhouse 0755 0 0"
+	if [ -d "$jh/guest/patched" ]; then
+		echo "dir /harness/jailhouse/patched 0755 0 0"
+		for f in "$jh"/guest/patched/*; do
+			echo "file /harness/jailhouse/patched/$(basename "$f") $f 0755 0 0"
+		done
+		echo "dir /lib/firmware 0755 0 0"
+		echo "file /lib/firmware/jailhouse.bin $jh/guest/patched/jailhouse.bin 0644 0 0"
+		[ ! -f "$jh/guest/base-build.txt" ] ||
+			echo "file /harness/jailhouse/base-build.txt $jh/guest/base-build.txt 0644 0 0"
+	elif [ -f "$jh/absent" ]; then
+		echo "file /harness/jailhouse/absent $jh/absent 0644 0 0"
+	fi
 	if [ -d "$BUILD/guest-bin" ]; then
 		find "$BUILD/guest-bin" -type f | sort | while read -r f; do
 			echo "file /harness/bin/$(basename "$f") $f 0755 0 0"

@@ -6,6 +6,7 @@
 #   --mode hyp|svc     entry mode: virtualization=on (HYP) or plain (SVC)
 #   --cpus N           -smp N (default 2)
 #   --cpu MODEL        cortex-a15 (default) or cortex-a7
+#   --mem SIZE         -m SIZE (default 256; Jailhouse's QEMU config wants 1G)
 #   --kernel FILE      kernel image for -kernel
 #   --initrd FILE      initramfs for -initrd
 #   --append STR       kernel command line (console= is added)
@@ -23,7 +24,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 mode=hyp cpus=2 cpu=cortex-a15 kernel='' initrd='' append='' bios='' uefi='' disk='' timeout=60
-fw='' loads=()
+fw='' loads=() mem=256
 while [ $# -gt 1 ]; do
 	case $1 in
 	--fw) fw=$2 ;;
@@ -31,6 +32,7 @@ while [ $# -gt 1 ]; do
 	--mode) mode=$2 ;;
 	--cpus) cpus=$2 ;;
 	--cpu) cpu=$2 ;;
+	--mem) mem=$2 ;;
 	--kernel) kernel=$2 ;;
 	--initrd) initrd=$2 ;;
 	--append) append=$2 ;;
@@ -55,7 +57,7 @@ esac
 
 # -nic none: no test uses a network, and virt's default NIC would need
 # an option ROM from ipxe-qemu (and make EDK2 wait for PXE).
-args=(-M "$machine" -cpu "$cpu" -smp "$cpus" -m 256 -nic none -display none -monitor none
+args=(-M "$machine" -cpu "$cpu" -smp "$cpus" -m "$mem" -nic none -display none -monitor none
       -no-reboot)
 if [ -n "$uefi" ]; then
 	cp /usr/share/AAVMF/AAVMF32_VARS.fd "$uefi"

@@ -39,7 +39,7 @@ res=$BUILD/results/$prefix$name.ktap
 mkdir -p "$(dirname "$res")"
 
 expect='' cpus=2 via=kernel config=test image=zImage extra='' hibernate=0 svc_cpus=0 dump=0
-dt_cpus='' svc_once=0 idle=0 layer=0
+dt_cpus='' svc_once=0 idle=0 layer=0 mem=256
 opts=()
 while [ $# -gt 1 ]; do
 	case $1 in
@@ -57,6 +57,7 @@ while [ $# -gt 1 ]; do
 	--idle) idle=$2; shift 2; continue ;;
 	--layer) layer=$2; shift 2; continue ;;
 	--cpu) model=$2 ;;
+	--mem) mem=$2 ;;
 	esac
 	opts+=("$1" "$2")
 	shift 2
@@ -125,7 +126,7 @@ fw)
 	# HYP or in SVC as --svc-cpus says, PSCI from its Monitor mode.
 	dtb=$BUILD/disks/$prefix$name.dtb
 	mkdir -p "$(dirname "$dtb")"
-	"$HARNESS/fw.sh" dtb "$cpus" "${model:-cortex-a15}" "$BUILD/initramfs.cpio" \
+	FW_MEM=$mem "$HARNESS/fw.sh" dtb "$cpus" "${model:-cortex-a15}" "$BUILD/initramfs.cpio" \
 		"console=ttyAMA0 panic=-1 $cmdline" "$dtb" "$dt_cpus" "$idle" "$layer"
 	boot=(--fw "$BUILD/fw/fw.bin")
 	while read -r opt spec; do
@@ -166,6 +167,19 @@ if [ "$hibernate" = 1 ]; then
 	fi
 else
 	"$HARNESS/qemu.sh" "${boot[@]}" --mode "$qmode" --cpus "$cpus" "${opts[@]}" "$log" || rc=$?
+	if [ "$guest" = jailhouse ] && [ "$kernel" = patched ] && [ ! -f "$BUILD/jh/absent" ]; then
+		# The hypervisor writes its banner to the UART itself; a boot
+		# locked from the start must never reach it.
+		banner=0
+		grep -q '^Initializing Jailhouse hypervisor' "$log" && banner=1
+		want=1
+		[[ $extra == *harness.jh=locked* ]] && want=0
+		if [ "$banner" = "$want" ]; then
+			echo "HARNESS-HOST: ok jailhouse_banner_on_console_$want" >>"$log"
+		else
+			echo "HARNESS-HOST: not ok jailhouse_banner_on_console_$want" >>"$log"
+		fi
+	fi
 	if [ "$dump" = 1 ]; then
 		"$HARNESS/dumped.sh" "$log" "$BUILD/dumps/$prefix$name" >"$log.judged"
 		cat "$log.judged" >>"$log"
