@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Front door. The work is done by the scripts in tools/harness/, one job each.
 #
-#   make boot     build the patched kernel, boot it in HYP with 2 CPUs, report
+#   make boot     build the patched kernel, boot it (HYP, 2 CPUs), report
+#                 (options: make help)
 #   make check    every test, KTAP, ends with "N passed, N failed"
 #   make check-fresh  make boot and one test of each kind in a minimal
 #                 Debian 12 root: proves deps.sh names every package
@@ -15,7 +16,18 @@
 H := tools/harness
 export V
 
-.PHONY: all boot check check-fresh series kernel deps tree initramfs clean
+# make boot's options, for boot.sh. SHELL=1 is one of them, but SHELL is
+# also the shell make runs recipes with: keep the user's value apart and
+# give make back its own.
+ifeq ($(origin SHELL),command line)
+BOOT_SHELL := $(SHELL)
+override SHELL := /bin/sh
+# nor let it reach the kernel's make, which would run its recipes with it
+MAKEOVERRIDES := $(filter-out SHELL=%,$(MAKEOVERRIDES))
+endif
+export MODE CPUS CPU VIA BASE JAILHOUSE BOOT_SHELL
+
+.PHONY: all help boot check check-fresh series kernel deps tree initramfs clean
 
 all: boot
 
@@ -31,7 +43,7 @@ kernel: tree
 initramfs: deps tree
 	@$(H)/initramfs.sh
 
-boot: deps
+boot:
 	@$(H)/boot.sh
 
 check: deps
@@ -42,6 +54,28 @@ check-fresh:
 
 series: tree
 	@$(H)/series.sh
+
+help:
+	@echo 'Targets:'
+	@echo '  make boot         build the patched kernel, boot it under QEMU, print the report'
+	@echo '  make check        every test (KTAP), ending "N passed, N failed"'
+	@echo '  make check-fresh  make boot and one test of each kind in a minimal Debian 12 root'
+	@echo '  make series       the upstream-style series in build/series/'
+	@echo '  make kernel       the test kernel (BASE=1: the unpatched baseline)'
+	@echo '  make deps         install what is missing (apt-get, by package name)'
+	@echo '  make tree         build/src: pristine 6.1 + patches/ + owned files'
+	@echo '  make clean        remove build/'
+	@echo 'make boot options (each checked before anything is built):'
+	@echo '  MODE=hyp|svc            entry mode (default hyp)'
+	@echo '  CPUS=1..4               how many CPUs (default 2)'
+	@echo '  CPU=cortex-a15|cortex-a7  the CPU model (default cortex-a15)'
+	@echo '  VIA=kernel|uboot|uefi|fw|layer  QEMU -kernel, U-Boot, EDK2 (SVC), our'
+	@echo '                          firmware, or its resident HYP layer (scenario 2, SVC)'
+	@echo '  BASE=1                  the unpatched kernel, for comparison'
+	@echo '  JAILHOUSE=1             also enable and disable Jailhouse'
+	@echo '  SHELL=1                 end in a busybox shell on the console'
+	@echo '                          (poweroff -f or Ctrl-A X to leave)'
+	@echo 'Other: V=1 shows every command; make check CHECK_ONLY=REGEX BASELINE=0.'
 
 clean:
 	rm -rf build

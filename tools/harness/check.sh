@@ -143,6 +143,9 @@ TESTS+=(
 	# A hypervisor holds HYP: kexec load and hibernation refused, a kexec
 	# loaded before restarts the boot CPU in SVC without calling it.
 	"kexec_hibernate_while_held_hyp_2cpu|patched|held --mode hyp --cpus 2 --timeout 60"
+	# make boot's options as a person uses them: bad values refused at
+	# once, each value of each option booted, the shell fed commands.
+	"make_boot_options|host|$HARNESS/bootopts.sh"
 	# Last, with everything built (its root shares build/ccache): make boot
 	# and one test of each kind in a minimal Debian 12 root that has only
 	# what deps.sh installs, so a package deps.sh does not name fails here.

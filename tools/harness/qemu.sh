@@ -18,13 +18,15 @@
 #                      secure=on machine with semihosting for its power-off
 #   --load SPEC        a QEMU generic loader (-device loader,SPEC); may repeat
 #   --timeout S        hard limit in seconds (default 60)
+#   --interactive 1    the console on this terminal (-serial mon:stdio, no
+#                      time limit), copied to LOG: make boot SHELL=1
 # Exit: 0 when the guest reached "HARNESS: end", 2 on timeout, 1 otherwise.
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 mode=hyp cpus=2 cpu=cortex-a15 kernel='' initrd='' append='' bios='' uefi='' disk='' timeout=60
-fw='' loads=() mem=256
+fw='' loads=() mem=256 interactive=0
 while [ $# -gt 1 ]; do
 	case $1 in
 	--fw) fw=$2 ;;
@@ -33,6 +35,7 @@ while [ $# -gt 1 ]; do
 	--cpus) cpus=$2 ;;
 	--cpu) cpu=$2 ;;
 	--mem) mem=$2 ;;
+	--interactive) interactive=$2 ;;
 	--kernel) kernel=$2 ;;
 	--initrd) initrd=$2 ;;
 	--append) append=$2 ;;
@@ -95,7 +98,10 @@ mkdir -p "$(dirname "$log")"
 : >"$log"
 [ "$V" = 1 ] && echo "   qemu-system-arm ${args[*]}"
 rc=0
-if [ -n "$uefi" ]; then
+if [ "$interactive" = 1 ]; then
+	# Ctrl-A X leaves QEMU; the guest's poweroff -f ends it too.
+	qemu-system-arm "${args[@]}" -serial mon:stdio | tee "$log" || rc=$?
+elif [ -n "$uefi" ]; then
 	exec {keys}< <(keys_for_uefi)
 	feeder=$!
 	timeout --kill-after=5 "$timeout" qemu-system-arm "${args[@]}" -serial stdio \

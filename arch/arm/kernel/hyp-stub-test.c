@@ -102,6 +102,7 @@ struct cpu_report {
 	unsigned long traps;	/* WFI traps counted by the testvisor */
 	unsigned long calls;	/* HVCs issued */
 	unsigned long unexpected; /* HVCs the testvisor should have refused */
+	unsigned long hvbar;	/* HVBAR as the testvisor read it at PL2 */
 };
 
 static bool report_check(struct cpu_report *r, const char *step,
@@ -208,6 +209,7 @@ static void testvisor_cycle(struct testvisor *tv, struct cpu_report *r,
 	hvc(TESTVISOR_WHOAMI, 0, &res);
 	r->calls++;
 	if (report_check(r, "WHOAMI magic", res.a0, TESTVISOR_MAGIC)) {
+		r->hvbar = res.a1;
 		report_check(r, "HVBAR", res.a1, tv->phys);
 		report_check(r, "CPSR mode", res.a3 & MODE_MASK, HYP_MODE);
 		report_check(r, "HSCTLR.M", res.a2 & HSCTLR_M, 0);
@@ -312,8 +314,9 @@ static void run_cycles(struct kunit *test, bool raw, int repeats)
 				    "CPU%u: no WFI trapped", cpu);
 		KUNIT_EXPECT_LE_MSG(test, a.report.traps, (unsigned long)TESTVISOR_WFIS,
 				    "CPU%u: more traps than WFIs", cpu);
-		kunit_info(test, "CPU%u: %d cycle(s), %lu HVCs, %lu/%d WFIs trapped\n",
-			   cpu, repeats, a.report.calls, a.report.traps, TESTVISOR_WFIS);
+		kunit_info(test, "CPU%u: %d cycle(s), %lu HVCs, HVBAR %#lx at PL2, %lu/%d WFIs trapped\n",
+			   cpu, repeats, a.report.calls, a.report.hvbar, a.report.traps,
+			   TESTVISOR_WFIS);
 		cpus++;
 	}
 	cpus_read_unlock();
