@@ -417,7 +417,9 @@ static int hyp_layer_answers(struct hyp_stub_info *info)
 
 /*
  * A CPU has just entered: if it entered in SVC and the boot CPU found the
- * layer, check it is here too. A claimed CPU is left to its hypervisor.
+ * layer, check it is here too. A CPU a hypervisor holds is left to it:
+ * the check and the calls run with interrupts off, so that no install
+ * (an IPI) comes between them.
  */
 static void hyp_layer_check_this_cpu(void *unused)
 {
@@ -426,25 +428,27 @@ static void hyp_layer_check_this_cpu(void *unused)
 	unsigned long flags;
 	int ret;
 
-	if (!READ_ONCE(hyp_layer_found) ||
-	    this_cpu_read(hyp_holder) == HYP_HELD_BY_CLAIM)
-		return;
-	this_cpu_write(hyp_layer_here, false);
-	if (hyp_cpu_boot_mode(cpu) != SVC_MODE)
+	if (!READ_ONCE(hyp_layer_found))
 		return;
 	local_irq_save(flags);
+	if (this_cpu_read(hyp_holder) != HYP_NOT_HELD)
+		goto out;
+	this_cpu_write(hyp_layer_here, false);
+	if (hyp_cpu_boot_mode(cpu) != SVC_MODE)
+		goto out;
 	ret = hyp_layer_answers(&info);
-	local_irq_restore(flags);
 	if (!ret && info.vectors != hyp_layer_vectors)
 		ret = -EIO;
 	if (ret) {
 		pr_warn("CPU%u: the HYP layer does not answer here (%d): no HYP on this CPU\n",
 			cpu, ret);
-		return;
+		goto out;
 	}
 	this_cpu_write(hyp_layer_here, true);
 	if (info.state & HVC_ABI_STATE_LOCKED)
 		WRITE_ONCE(hyp_locked, true);
+out:
+	local_irq_restore(flags);
 }
 
 /*
@@ -464,6 +468,8 @@ static void __init hyp_layer_probe(void)
 	np = of_find_compatible_node(NULL, NULL, "linux,arm-hyp-layer");
 	if (!np)
 		return;
+	if (!of_device_is_available(np))
+		goto out;
 	if (of_property_read_string(np, "method", &method) ||
 	    strcmp(method, "hvc")) {
 		pr_warn("HYP layer: no method, or not \"hvc\": ignored\n");
@@ -598,10 +604,16 @@ EXPORT_SYMBOL_GPL(hyp_set_vectors);
 /* Engage the stub's lock from this CPU, if the stub is what HVBAR holds. */
 static void hyp_stub_lock_this_cpu(void *unused)
 {
+	unsigned long flags;
+
+	local_irq_save(flags);
 	if (!READ_ONCE(hyp_locked) || !hyp_this_cpu_has_stub() ||
-	    this_cpu_read(hyp_holder) != HYP_NOT_HELD)
+	    this_cpu_read(hyp_holder) != HYP_NOT_HELD) {
+		local_irq_restore(flags);
 		return;
+	}
 	hyp_hvc(HVC_ABI_LOCK, 0, 0, 0, NULL);
+	local_irq_restore(flags);
 	/*
 	 * HYP wrote the word with its MMU off. Drop any copy the caches hold,
 	 * so that what reads it through them, hibernation's snapshot of .data
@@ -729,14 +741,15 @@ EXPORT_SYMBOL_GPL(hyp_reset_vectors);
  */
 int hyp_stub_discover(struct hyp_stub_info *info)
 {
+	unsigned long flags;
 	bool ours = false;
 	int ret;
 
-	preempt_disable();
+	local_irq_save(flags);	/* no install (an IPI) between check and call */
 	ret = hyp_stub_here();
 	if (!ret)
 		ours = hyp_provider_answers(info);
-	preempt_enable();
+	local_irq_restore(flags);
 	if (ret)
 		return ret;
 	return ours ? 0 : -EIO;
@@ -861,11 +874,21 @@ static int hyp_cpu_offline(unsigned int cpu)
 {
 	int ret;
 
+	/*
+	 * Whatever the CPU comes back with is checked again when it is
+	 * online; until then no call may trust the layer it had.
+	 */
+	if (this_cpu_read(hyp_holder) == HYP_NOT_HELD) {
+		this_cpu_write(hyp_layer_here, false);
+		return 0;
+	}
 	if (this_cpu_read(hyp_holder) != HYP_HELD_VIA_API)
 		return 0;
 	ret = hyp_reset_vectors();
-	if (!ret)
+	if (!ret) {
+		this_cpu_write(hyp_layer_here, false);
 		return 0;
+	}
 	/*
 	 * kexec takes the secondaries down and stops at BUG_ON() if one
 	 * stays: let it go, still counted as held (the restart is in SVC).
@@ -987,6 +1010,8 @@ static void hyp_resume(void)
 {
 	hyp_layer_check_this_cpu(NULL);
 	hyp_refresh();
+	/* A layer powered off with the machine comes back unlocked. */
+	hyp_stub_lock_this_cpu(NULL);
 }
 
 /* Late in suspend and hibernation, after the notifiers: still nothing held. */
