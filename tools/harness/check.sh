@@ -124,13 +124,18 @@ TESTS+=(
 	# Jailhouse, the real hypervisor (jailhouse.sh; QEMU as its config for
 	# virt wants: 1 GiB, mem=768M): enable, work on every CPU, disable,
 	# twice; hotplug while it runs; the lock while it runs and from boot;
-	# through our firmware. The baseline: its unmodified driver on 6.1.
+	# through our firmware, in HYP and over its layer. The baseline: its
+	# unmodified driver on 6.1.
 	"jailhouse_2cpu|boot|jailhouse --mode hyp --cpus 2 $JH"
 	"jailhouse_4cpu|boot|jailhouse --mode hyp --cpus 4 $JH"
 	"jailhouse_hotplug_2cpu|patched|jailhouse --mode hyp --cpus 2 $JH --cmdline harness.jh=hotplug"
 	"jailhouse_lock_while_running_2cpu|patched|jailhouse --mode hyp --cpus 2 $JH --cmdline harness.jh=lock"
 	"jailhouse_booted_locked_2cpu|patched|jailhouse --mode hyp --cpus 2 $JH --cmdline harness.jh=locked --cmdline hyp_stub_lock"
 	"jailhouse_via_fw_hyp_2cpu|patched|jailhouse --via fw --mode hyp --cpus 2 $JH"
+	# Scenario 2: entered in SVC, Jailhouse installs through the layer.
+	"jailhouse_via_layer_2cpu|patched|jailhouse --via fw --mode svc --svc-cpus 0x3 --layer 1 --cpus 2 $JH"
+	"jailhouse_via_layer_4cpu|patched|jailhouse --via fw --mode svc --svc-cpus 0xf --layer 1 --cpus 4 $JH"
+	"jailhouse_via_layer_hotplug_2cpu|patched|jailhouse --via fw --mode svc --svc-cpus 0x3 --layer 1 --cpus 2 $JH --cmdline harness.jh=hotplug"
 	"late_cpus_hyp_4cpu|boot|late --mode hyp --cpus 4 --cmdline maxcpus=1"
 	"late_cpus_svc_4cpu|boot|late --mode svc --cpus 4 --cmdline maxcpus=1"
 	"hotplug_500_cycles_hyp_4cpu|boot|hotplug --mode hyp --cpus 4 --cmdline harness.cycles=500 $EXPEDITED --timeout 400|alone"
@@ -161,6 +166,13 @@ if [ -n "${CHECK_ONLY:-}" ]; then
 	[ ${#selected[@]} -gt 0 ] || die "CHECK_ONLY='$CHECK_ONLY' matches no test"
 	TESTS=("${selected[@]}")
 	echo "# CHECK_ONLY='$CHECK_ONLY': ${#TESTS[@]} of $all tests"
+	# The rows that build the variant kernels may not be selected: build
+	# what the selected boots use, so that none boots a stale kernel.
+	for cfg in $(printf '%s\n' "${TESTS[@]}" |
+		     sed -n 's/.*--config \([a-z0-9_]*\).*/\1/p' | sort -u); do
+		"$HARNESS/lint.sh" zimage "$cfg" >"$BUILD/logs/zimage-$cfg.log" 2>&1 ||
+			die "the $cfg kernel does not build: $BUILD/logs/zimage-$cfg.log"
+	done
 fi
 
 # boot_one NAME|KERNEL|ARGS[|alone]: one boot, its result in build/results/,

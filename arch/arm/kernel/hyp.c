@@ -219,9 +219,9 @@ static void hyp_refresh(void)
 }
 
 /*
- * The GIC and timer drivers ask at init_IRQ() and time_init(), before any
- * initcall: until the first refresh, read the records on demand (only the
- * boot CPU has entered then, and the caches are on).
+ * Until the first refresh (hyp_layer_init(), from init_IRQ()), read the
+ * records on demand: only the boot CPU has entered then, and the caches
+ * are on.
  */
 static void notrace hyp_records_read(void)
 {
@@ -238,8 +238,8 @@ static void notrace hyp_records_read(void)
  * A CPU that entered in SVC once and in HYP since counts as HYP. A
  * hypervisor then installs on each CPU with hyp_set_vectors(), or claims
  * it first with hyp_claim_cpu() if it issues HVC_SET_VECTORS itself. The
- * GIC and timer drivers ask at boot, before the layer is checked: over a
- * layer they decide as for any SVC boot.
+ * GIC and timer drivers ask at boot, once the layer has been checked
+ * (hyp_layer_init()).
  *
  * Return: true if a hypervisor can install itself on every CPU.
  */
@@ -504,6 +504,20 @@ static void __init hyp_layer_probe(void)
 		info.state & HVC_ABI_STATE_LOCKED ? ", locked" : "");
 out:
 	of_node_put(np);
+}
+
+/**
+ * hyp_layer_init() - find the firmware's HYP layer before IRQs and timers
+ *
+ * Called by init_IRQ(), after the per-CPU areas exist and before the GIC
+ * and timer drivers ask is_hyp_mode_available(): over a layer they are set
+ * up as in a HYP boot (split EOI, the physical timer), which is what a
+ * hypervisor installing later expects of the kernel it hosts.
+ */
+void __init hyp_layer_init(void)
+{
+	hyp_layer_probe();
+	hyp_refresh();
 }
 
 /**
@@ -930,7 +944,6 @@ static int __init hyp_stub_early_init(void)
 	 * there are records, is cleaned.
 	 */
 	__sync_cache_range_w(__cpu_logical_map, sizeof(__hyp_cpu_mode));
-	hyp_layer_probe();
 	hyp_refresh();
 	hyp_stub_lock_this_cpu(NULL);
 	return 0;

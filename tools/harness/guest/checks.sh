@@ -69,12 +69,18 @@ all_cpus_online() {
 
 # hyp_drivers_as_upstream: the drivers that ask at boot whether HYP is
 # available (the GIC's split EOI/deactivate mode, the 32-bit timer's choice
-# of the physical one) decide as upstream does: they ask before any
-# secondary enters, so the boot CPU's mode decides. A locked patched
-# kernel treats HYP as unavailable from the start (hyp-abi.rst).
+# of the physical one) decide as upstream does in a HYP boot when the boot
+# CPU has HYP: they ask before any secondary enters. That is the stub (the
+# boot CPU entered in HYP) or, patched, the firmware's layer (entered in SVC
+# over it, which the kernel checks before they ask), unless locked: a locked
+# patched kernel, or a locked layer, treats HYP as unavailable from the
+# start (hyp-abi.rst).
 hyp_drivers_as_upstream() {
 	want=virt split=0
 	if [ "$(expected_mode 0)" = hyp ]; then
+		want=phys split=1
+	elif [ "$H_kernel" != base ] && [ "${H_layer:-0}" = 1 ] &&
+		! grep -q '^CPU: HYP layer: ABI .*, locked$' "$HTMP/dmesg.msg"; then
 		want=phys split=1
 	fi
 	if [ "$H_kernel" != base ] && grep -qw hyp_stub_lock "$ROOT/proc/cmdline"; then

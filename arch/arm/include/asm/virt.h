@@ -119,6 +119,7 @@ static inline void sync_boot_mode(void)
 }
 
 void hyp_mode_check(void);
+void hyp_layer_init(void);
 bool is_hyp_mode_available(void);
 bool hyp_soft_restart_in_hyp(void);
 bool is_hyp_mode_mismatched(void);
@@ -143,6 +144,8 @@ int hyp_held_cpus(void);
 static inline void sync_boot_mode(void) { }
 
 static inline void hyp_mode_check(void) { }
+
+static inline void hyp_layer_init(void) { }
 
 static inline bool is_hyp_mode_available(void)
 {
