@@ -4,6 +4,8 @@
 #   make boot     build the patched kernel, boot it (HYP, 2 CPUs), report
 #                 (options: make help)
 #   make check    every test, KTAP, ends with "N passed, N failed"
+#                 (T=REGEX: only the tests whose names match)
+#   make bench    what the series costs beside upstream, to the instruction
 #   make check-fresh  make boot and one test of each kind in a minimal
 #                 Debian 12 root: proves deps.sh names every package
 #   make series   the upstream-style series in build/series/
@@ -27,7 +29,7 @@ MAKEOVERRIDES := $(filter-out SHELL=%,$(MAKEOVERRIDES))
 endif
 export MODE CPUS CPU VIA BASE JAILHOUSE BOOT_SHELL
 
-.PHONY: all help boot check check-fresh series kernel deps tree initramfs clean
+.PHONY: all help boot check bench check-fresh series kernel deps tree initramfs clean
 
 all: boot
 
@@ -46,8 +48,13 @@ initramfs: deps tree
 boot:
 	@$(H)/boot.sh
 
+# T=REGEX (or CHECK_ONLY=REGEX): only the tests whose names match, as bash's
+# =~ does; $(value) keeps make from expanding a $ in the pattern.
 check: deps
-	@$(H)/check.sh
+	@CHECK_ONLY='$(value T)$(value CHECK_ONLY)' $(H)/check.sh
+
+bench: deps
+	@$(H)/bench.sh
 
 check-fresh:
 	@$(H)/fresh.sh
@@ -58,7 +65,10 @@ series: tree
 help:
 	@echo 'Targets:'
 	@echo '  make boot         build the patched kernel, boot it under QEMU, print the report'
-	@echo '  make check        every test (KTAP), ending "N passed, N failed"'
+	@echo '  make check        every test (KTAP), ending "N passed, N failed";'
+	@echo '                    T=REGEX runs only the tests whose names match'
+	@echo '  make bench        the series beside upstream: boot, HVC, hotplug, sizes'
+	@echo '                    (build/bench.md, .csv, .svg)'
 	@echo '  make check-fresh  make boot and one test of each kind in a minimal Debian 12 root'
 	@echo '  make series       the upstream-style series in build/series/'
 	@echo '  make kernel       the test kernel (BASE=1: the unpatched baseline)'
@@ -75,7 +85,7 @@ help:
 	@echo '  JAILHOUSE=1             also enable and disable Jailhouse'
 	@echo '  SHELL=1                 end in a busybox shell on the console'
 	@echo '                          (poweroff -f or Ctrl-A X to leave)'
-	@echo 'Other: V=1 shows every command; make check CHECK_ONLY=REGEX BASELINE=0.'
+	@echo 'Other: V=1 shows every command; make check T=REGEX BASELINE=0.'
 
 clean:
 	rm -rf build

@@ -16,13 +16,24 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 T0=$(date +%s)
-"$HARNESS/deps.sh"
-"$HARNESS/tree.sh"
-"$HARNESS/kernel.sh" test
+# The wall time of each stage, for make bench: build/check-times.tsv.
+TIMES=$BUILD/check-times.tsv
+mkdir -p "$BUILD"
+: >"$TIMES.new"
+timed() {
+	local name=$1 t1
+	shift
+	t1=$(date +%s.%N)
+	"$@"
+	printf '%s\t%.1f\n' "$name" "$(echo "$(date +%s.%N) - $t1" | bc)" >>"$TIMES.new"
+}
+timed deps "$HARNESS/deps.sh"
+timed tree "$HARNESS/tree.sh"
+timed "kernel test" "$HARNESS/kernel.sh" test
 BASELINE=${BASELINE:-1}
-[ "$BASELINE" = 0 ] || BASE=1 "$HARNESS/kernel.sh" test
+[ "$BASELINE" = 0 ] || timed "kernel test (baseline)" env BASE=1 "$HARNESS/kernel.sh" test
 # Jailhouse against both (or, without its source, the reason its boots skip).
-"$HARNESS/jailhouse.sh"
+timed jailhouse "$HARNESS/jailhouse.sh"
 # Boots run BOOT_JOBS at a time (default: one per core); each QEMU keeps
 # about one core busy. BOOT_JOBS=1 gives uncontended boot times.
 BOOT_JOBS=${BOOT_JOBS:-$(nproc)}
@@ -37,6 +48,9 @@ TESTS=(
 	"series_checkpatch_strict|host|$HARNESS/lint.sh checkpatch"
 	"kernel_doc_clean|host|$HARNESS/lint.sh kernel-doc"
 	"harness_shellcheck_clean|host|$HARNESS/lint.sh shellcheck"
+	# What the series costs beside upstream, against tools/harness/bench/
+	# budgets (make bench's fast form: two icount boots of each kernel).
+	"bench_budgets|host|$HARNESS/bench.sh --fast"
 	"w1_sparse_clean_test|host|$HARNESS/lint.sh objects lint"
 	# The binding (make dt_binding_check), and the firmware's device tree
 	# for scenario 2 against it.
@@ -170,7 +184,7 @@ if [ -n "${CHECK_ONLY:-}" ]; then
 	# what the selected boots use, so that none boots a stale kernel.
 	for cfg in $(printf '%s\n' "${TESTS[@]}" |
 		     sed -n 's/.*--config \([a-z0-9_]*\).*/\1/p' | sort -u); do
-		"$HARNESS/lint.sh" zimage "$cfg" >"$BUILD/logs/zimage-$cfg.log" 2>&1 ||
+		timed "kernel $cfg" "$HARNESS/lint.sh" zimage "$cfg" >"$BUILD/logs/zimage-$cfg.log" 2>&1 ||
 			die "the $cfg kernel does not build: $BUILD/logs/zimage-$cfg.log"
 	done
 fi
@@ -304,7 +318,10 @@ for t in "${TESTS[@]}"; do
 		echo "not ok $n $name"
 	fi
 	rows+=("| $name | $verdict (${secs} s) | $base |")
+	printf '%s\t%s\n' "$name" "$secs" >>"$TIMES.new"
 done
+printf 'make check\t%s\n' "$(($(date +%s) - T0))" >>"$TIMES.new"
+mv -f "$TIMES.new" "$TIMES"
 [ -z "$pool" ] || wait "$pool"
 
 {

@@ -31,6 +31,8 @@ HOST_PKGS=(
 	# for the kernel's dt_binding_check, and yamllint, which that check
 	# runs on the binding (without it, it warns and skips the lint)
 	dt-schema yamllint
+	# make bench's chart
+	gnuplot-nox
 )
 # deps.sh --fresh: also what make check-fresh needs on the host.
 [ "${1:-}" != --fresh ] || HOST_PKGS+=(debootstrap)

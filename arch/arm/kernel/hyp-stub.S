@@ -200,114 +200,6 @@ SYM_FUNC_START_LOCAL(hyp_stub_setup)
 	ret	lr
 SYM_FUNC_END(hyp_stub_setup)
 
-/*
- * The HVC handler: r0 = function ID, r1-r3 = arguments, results in r0-r3
- * (Documentation/arm/hyp-abi.rst). Only r0-r3 change. The legacy calls
- * come first: HVC_SET_VECTORS is what a hypervisor's install costs.
- */
-SYM_CODE_START_LOCAL(hyp_stub_hvc)
-	cmp	r0, #HVC_SET_VECTORS
-	beq	.Lset_vectors
-	cmp	r0, #HVC_SOFT_RESTART
-	beq	.Lsoft_restart
-	cmp	r0, #HVC_RESET_VECTORS
-	beq	.Lsuccess			@ the stub is already in place
-	lsr	r2, r0, #16
-	cmp	r2, #(HVC_LEGACY_LIMIT >> 16) - 1
-	bls	.Lrefuse			@ another legacy ID
-	mov_l	r2, HVC_ABI_STATE
-	cmp	r0, r2
-	beq	.Lstate
-	mov_l	r2, HVC_ABI_LOCK
-	cmp	r0, r2
-	beq	.Llock
-	mov_l	r2, ARM_SMCCC_VERSION_FUNC_ID
-	cmp	r0, r2
-	beq	.Lsmccc_version
-	mov_l	r2, ARM_SMCCC_ARCH_FEATURES_FUNC_ID
-	cmp	r0, r2
-	beq	.Larch_features
-	mov_l	r2, HVC_ABI_CALL_UID
-	cmp	r0, r2
-	beq	.Lcall_uid
-	mov_l	r2, HVC_ABI_REVISION
-	cmp	r0, r2
-	beq	.Lrevision
-	mov_l	r2, HVC_ABI_CALL_COUNT
-	cmp	r0, r2
-	beq	.Lcall_count
-.Lnot_supported:
-	mov	r0, #SMCCC_RET_NOT_SUPPORTED
-	b	.Lexit
-.Lrefuse:
-	mov_l	r0, HVC_STUB_ERR
-	b	.Lexit
-
-.Lset_vectors:
-	tst	r1, #(HVC_VECTORS_ALIGN - 2)	@ HVBAR cannot hold it
-	bne	.Lrefuse
-	ldr_l	r2, __hyp_stub_state
-	tst	r2, #HVC_ABI_STATE_LOCKED
-	bne	.Lrefuse
-	mrc	p15, 4, r2, c1, c0, 0		@ HSCTLR.TE: bit 0 of r1,
-	bic	r2, r2, #HSCTLR_TE		@ the new vectors' state
-	tst	r1, #HVC_VECTORS_THUMB
-	orrne	r2, r2, #HSCTLR_TE
-	mcr	p15, 4, r2, c1, c0, 0
-	bic	r1, r1, #HVC_VECTORS_THUMB
-	mcr	p15, 4, r1, c12, c0, 0		@ HVBAR
-	b	.Lsuccess
-
-.Lsoft_restart:
-	ldr_l	r2, __hyp_stub_state		@ code run in HYP could write
-	tst	r2, #HVC_ABI_STATE_LOCKED	@ HVBAR: not once locked
-	bne	.Lrefuse
-	bx	r1				@ in HYP, MMU off, no return
-
-.Lstate:
-	mov_l	r1, HVC_STUB_FEATURES
-	ldr_l	r2, __hyp_stub_state
-	adr_l	r3, __hyp_stub_vectors		@ HVBAR's value: physical,
-	bic	r3, r3, #HVC_VECTORS_THUMB	@ with bit 0 set if the
- THUMB(	orr	r3, r3, #HVC_VECTORS_THUMB )	@ vectors are Thumb code
-	b	.Lsuccess
-
-.Lsmccc_version:
-	mov_l	r0, ARM_SMCCC_VERSION_1_1
-	b	.Lexit
-
-.Larch_features:
-	bic	r3, r1, #1			@ SMCCC_VERSION and this call,
-	mov_l	r2, ARM_SMCCC_VERSION_FUNC_ID	@ the only arch calls here
-	cmp	r3, r2
-	bne	.Lnot_supported
-	b	.Lsuccess
-
-.Lcall_uid:
-	mov_l	r0, HVC_ABI_UID_0
-	mov_l	r1, HVC_ABI_UID_1
-	mov_l	r2, HVC_ABI_UID_2
-	mov_l	r3, HVC_ABI_UID_3
-	b	.Lexit
-
-.Lrevision:
-	mov	r0, #HVC_ABI_MAJOR
-	mov	r1, #HVC_ABI_MINOR
-	b	.Lexit
-
-.Lcall_count:
-	mov	r0, #HVC_ABI_NR_CALLS
-	b	.Lexit
-
-.Llock:
-	mov	r2, #HVC_ABI_STATE_LOCKED
-	str_l	r2, __hyp_stub_state, r3
-.Lsuccess:
-	mov	r0, #0
-.Lexit:
-	__ERET
-SYM_CODE_END(hyp_stub_hvc)
-
 #ifdef ZIMAGE
 /*
  * __hyp_set_vectors(r0 = physical address): the decompressor moves HYP's
@@ -338,10 +230,20 @@ SYM_FUNC_END(__hyp_soft_restart)
 #endif
 
 /*
- * The stub's vector table. In HYP, HVC from SVC arrives as a Hyp Trap;
- * nothing else is expected while the stub is installed (HCR traps nothing),
- * so every other slot parks the CPU where a debugger can find it.
+ * The stub's vector table. In HYP, HVC from SVC arrives as a Hyp Trap
+ * (0x14); nothing else is expected while the stub is installed, so the
+ * other slots park the CPU where a debugger can find it. IRQ and FIQ never
+ * reach HYP here (HCR.IMO and HCR.FMO are clear), so the HVC handler needs
+ * no branch: it starts at 0x14 and runs on over their slots.
+ *
+ * The handler: r0 = function ID, r1-r3 = arguments, results in r0-r3
+ * (Documentation/arm/hyp-abi.rst); only r0-r3 change. It only compares:
+ * an ID reaches its call, or its error, through the compares that tell
+ * it from the calls that exist, the cheapest first. An unknown legacy ID
+ * costs what upstream's stub charged for one: two compares, the error
+ * value and the return.
  */
+	.arch_extension	virt
 	.balign	HVC_VECTORS_ALIGN
 SYM_CODE_START(__hyp_stub_vectors)
 	W(b)	.			@ 0x00: reset (not used in HYP)
@@ -349,7 +251,101 @@ SYM_CODE_START(__hyp_stub_vectors)
 	W(b)	.			@ 0x08: HVC executed in HYP
 	W(b)	.			@ 0x0c: prefetch abort
 	W(b)	.			@ 0x10: data abort
-	W(b)	hyp_stub_hvc		@ 0x14: hyp trap: HVC from SVC
-	W(b)	.			@ 0x18: IRQ
-	W(b)	.			@ 0x1c: FIQ
+					@ 0x14: hyp trap: HVC from SVC
+	cmp	r0, #HVC_RESET_VECTORS
+	bls	.Llegacy_call			@ 0, 1 or 2
+	cmp	r0, #HVC_LEGACY_LIMIT & 0xff000000
+ THUMB(	itt	lo )
+	ldrlo	r0, =HVC_STUB_ERR		@ below 0x01000000: another
+	eretlo					@ legacy ID, refused
+	lsr	r2, r0, #16
+	cmp	r2, #(HVC_LEGACY_LIMIT >> 16) - 1
+	bls	.Lrefuse			@ the rest of the legacy range
+	/* SMCCC: each group of IDs is an offset from its first. */
+	sub	r2, r0, #ARM_SMCCC_VERSION_FUNC_ID
+	cmp	r2, #ARM_SMCCC_ARCH_FEATURES_FUNC_ID - ARM_SMCCC_VERSION_FUNC_ID
+	beq	.Larch_features
+	blo	.Lsmccc_version
+	sub	r2, r0, #HVC_ABI_STATE
+	cmp	r2, #HVC_ABI_LOCK - HVC_ABI_STATE
+	beq	.Llock
+	blo	.Lstate
+	sub	r2, r2, #HVC_ABI_CALL_COUNT - HVC_ABI_STATE
+	cmp	r2, #HVC_ABI_CALL_UID - HVC_ABI_CALL_COUNT
+	beq	.Lcall_uid
+	blo	.Lcall_count
+	cmp	r2, #HVC_ABI_REVISION - HVC_ABI_CALL_COUNT
+	beq	.Lrevision
+.Lnot_supported:
+	mov	r0, #SMCCC_RET_NOT_SUPPORTED
+	eret
+.Lrefuse:
+	ldr	r0, =HVC_STUB_ERR
+	eret
+
+.Llegacy_call:
+	cmp	r0, #HVC_SOFT_RESTART
+	beq	.Lsoft_restart
+	bhi	.Lsuccess			@ RESET_VECTORS: the stub is here
+	tst	r1, #(HVC_VECTORS_ALIGN - 2)	@ SET_VECTORS: HVBAR cannot
+	bne	.Lrefuse			@ hold that address
+	ldr_l	r2, __hyp_stub_state
+	tst	r2, #HVC_ABI_STATE_LOCKED
+	bne	.Lrefuse
+	mrc	p15, 4, r2, c1, c0, 0		@ HSCTLR.TE: bit 0 of r1,
+	bic	r2, r2, #HSCTLR_TE		@ the new vectors' state
+	tst	r1, #HVC_VECTORS_THUMB
+	orrne	r2, r2, #HSCTLR_TE
+	mcr	p15, 4, r2, c1, c0, 0
+	bic	r1, r1, #HVC_VECTORS_THUMB
+	mcr	p15, 4, r1, c12, c0, 0		@ HVBAR
+	b	.Lsuccess
+
+.Lsoft_restart:
+	ldr_l	r2, __hyp_stub_state		@ code run in HYP could write
+	tst	r2, #HVC_ABI_STATE_LOCKED	@ HVBAR: not once locked
+	bne	.Lrefuse
+	bx	r1				@ in HYP, MMU off, no return
+
+.Lstate:
+	mov_l	r1, HVC_STUB_FEATURES
+	ldr_l	r2, __hyp_stub_state
+	adr_l	r3, __hyp_stub_vectors		@ HVBAR's value: physical,
+	bic	r3, r3, #HVC_VECTORS_THUMB	@ with bit 0 set if the
+ THUMB(	orr	r3, r3, #HVC_VECTORS_THUMB )	@ vectors are Thumb code
+	b	.Lsuccess
+
+.Lsmccc_version:
+	mov_l	r0, ARM_SMCCC_VERSION_1_1
+	eret
+
+.Larch_features:
+	bic	r3, r1, #1			@ SMCCC_VERSION and this call,
+	cmp	r3, #ARM_SMCCC_VERSION_FUNC_ID	@ the only arch calls here
+	bne	.Lnot_supported
+	b	.Lsuccess
+
+.Lcall_uid:
+	mov_l	r0, HVC_ABI_UID_0
+	mov_l	r1, HVC_ABI_UID_1
+	mov_l	r2, HVC_ABI_UID_2
+	mov_l	r3, HVC_ABI_UID_3
+	eret
+
+.Lrevision:
+	mov	r0, #HVC_ABI_MAJOR
+	mov	r1, #HVC_ABI_MINOR
+	eret
+
+.Lcall_count:
+	mov	r0, #HVC_ABI_NR_CALLS
+	eret
+
+.Llock:
+	mov	r2, #HVC_ABI_STATE_LOCKED
+	str_l	r2, __hyp_stub_state, r3
+.Lsuccess:
+	mov	r0, #0
+	eret
+	.ltorg
 SYM_CODE_END(__hyp_stub_vectors)

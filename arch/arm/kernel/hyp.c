@@ -421,7 +421,7 @@ static int hyp_layer_answers(struct hyp_stub_info *info)
  * the check and the calls run with interrupts off, so that no install
  * (an IPI) comes between them.
  */
-static void hyp_layer_check_this_cpu(void *unused)
+static void hyp_layer_check_this_cpu(void)
 {
 	unsigned int cpu = smp_processor_id();
 	struct hyp_stub_info info;
@@ -859,7 +859,7 @@ static int hyp_cpu_online(unsigned int cpu)
 	if (this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM)
 		hyp_set_holder(HYP_NOT_HELD);
 	sync_boot_mode();
-	hyp_layer_check_this_cpu(NULL);
+	hyp_layer_check_this_cpu();
 	hyp_refresh();
 	if (hyp_reported)
 		hyp_report_cpu(cpu);
@@ -938,6 +938,8 @@ static struct notifier_block hyp_cpu_pm_nb = {
 
 static int __init hyp_stub_early_init(void)
 {
+	int ret;
+
 	/*
 	 * Secondaries look themselves up in the map with the MMU off, and
 	 * may read past nr_cpu_ids: every entry they can read, as many as
@@ -946,7 +948,14 @@ static int __init hyp_stub_early_init(void)
 	__sync_cache_range_w(__cpu_logical_map, sizeof(__hyp_cpu_mode));
 	hyp_refresh();
 	hyp_stub_lock_this_cpu(NULL);
-	return 0;
+	/*
+	 * Before smp_init() brings the secondaries up: each then checks its
+	 * layer and locks itself as it comes online, at boot as after
+	 * hotplug, and the boot waits for no cross-call.
+	 */
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "arm/hyp-stub:online",
+					hyp_cpu_online, hyp_cpu_offline);
+	return ret < 0 ? ret : 0;
 }
 early_initcall(hyp_stub_early_init);
 
@@ -1021,7 +1030,7 @@ static const struct attribute_group hyp_system_group = {
 /* Resume entered the boot CPU again: through the stub, or over the layer. */
 static void hyp_resume(void)
 {
-	hyp_layer_check_this_cpu(NULL);
+	hyp_layer_check_this_cpu();
 	hyp_refresh();
 	/* A layer powered off with the machine comes back unlocked. */
 	hyp_stub_lock_this_cpu(NULL);
@@ -1064,17 +1073,6 @@ static int __init hyp_stub_sysfs_init(void)
 	unsigned int cpu;
 	int ret;
 
-	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "arm/hyp-stub:online",
-					hyp_cpu_online, hyp_cpu_offline);
-	if (ret < 0)
-		return ret;
-	/*
-	 * The secondaries came up before the callbacks: check the layer on
-	 * them, then engage a lock from the command line (or the layer's).
-	 */
-	on_each_cpu(hyp_layer_check_this_cpu, NULL, 1);
-	hyp_refresh();
-	on_each_cpu(hyp_stub_lock_this_cpu, NULL, 1);
 	register_syscore_ops(&hyp_syscore_ops);
 	register_pm_notifier(&hyp_pm_nb);
 	cpu_pm_register_notifier(&hyp_cpu_pm_nb);

@@ -1,0 +1,258 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: what the series costs, beside unpatched 6.1, to the
+# instruction. QEMU's -icount shift=0,align=off,sleep=off makes one virtual
+# nanosecond one guest instruction (idle time skipped to the next timer),
+# and a run repeats to the instruction: every figure is exact.
+#
+# usage: bench.sh [--fast]
+#   Full: boot cost (virtual time to "Run /init", HYP and SVC, 1 and 2
+#   CPUs, zImage and Image; why not 4 below), HVC round trips (tools/harness/bench/
+#   hyp_bench.c, 20000 calls each, interrupts off), CPU1 offline/online
+#   cycles, sizes, and the wall time of each stage of the last make check.
+#   Writes build/bench.md, build/bench.csv and build/bench.svg.
+#   --fast: only what the budgets need (one boot of each kernel, sizes),
+#   then checks tools/harness/bench/budgets: make check runs this.
+set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+fast=0
+[ "${1:-}" = --fast ] && fast=1
+work=$BUILD/bench
+csv=$BUILD/bench.csv md=$BUILD/bench.md
+mkdir -p "$work/runs"
+
+"$HARNESS/kernel.sh" test >/dev/null
+BASE=1 "$HARNESS/kernel.sh" test >/dev/null
+kdir() { if [ "$1" = patched ]; then echo "$BUILD/test"; else echo "$BUILD/base/test"; fi; }
+
+# hyp_bench.ko for each kernel (it only loads into the one it was built for).
+for k in patched base; do
+	m=$work/mod-$k
+	mkdir -p "$m"
+	cp -u "$HARNESS/bench/hyp_bench.c" "$HARNESS/bench/Kbuild" "$m/"
+	if [ $k = patched ]; then
+		"$HARNESS/kernel.sh" test M="$m" modules >"$work/mod-$k.log" 2>&1
+	else
+		BASE=1 "$HARNESS/kernel.sh" test M="$m" modules >"$work/mod-$k.log" 2>&1
+	fi || die "hyp_bench.ko does not build against the $k kernel: $work/mod-$k.log"
+done
+
+# One initramfs for both kernels (the boot cost includes unpacking it).
+"$HARNESS/initramfs.sh" >/dev/null	# builds gen_init_cpio and busybox
+cpio=$work/bench.cpio
+"$BUILD/tools/gen_init_cpio" /dev/stdin >"$cpio" <<LIST
+dir /dev 0755 0 0
+nod /dev/console 0600 0 0 c 5 1
+dir /proc 0755 0 0
+dir /sys 0755 0 0
+dir /bin 0755 0 0
+dir /bench 0755 0 0
+file /bin/busybox $BUILD/armhf/root/bin/busybox 0755 0 0
+slink /bin/sh busybox 0777 0 0
+file /init $HARNESS/bench/init 0755 0 0
+file /bench/patched.ko $work/mod-patched/hyp_bench.ko 0644 0 0
+file /bench/base.ko $work/mod-base/hyp_bench.ko 0644 0 0
+LIST
+
+# uimage KERNEL: the uncompressed Image as a uImage QEMU loads at RAM + 32K.
+uimage() {
+	local raw img
+	raw=$(kdir "$1")/arch/arm/boot/Image
+	img=$work/$1.uimg
+	if [ ! -f "$img" ] || [ "$raw" -nt "$img" ]; then
+		mkimage -A arm -O linux -T kernel -C none -a 0x40008000 -e 0x40008000 \
+			-n "Linux Image" -d "$raw" "$img" >/dev/null
+	fi
+	echo "$img"
+}
+
+# run NAME KERNEL MODE CPUS IMAGE [CMDLINE]: one icount boot, its serial log.
+run() {
+	local name=$1 k=$2 mode=$3 cpus=$4 image=$5 extra=${6:-} machine=virt img
+	[ "$mode" = hyp ] && machine=virt,virtualization=on
+	if [ "$image" = zimage ]; then
+		img=$(kdir "$k")/arch/arm/boot/zImage
+	else
+		img=$(uimage "$k")
+	fi
+	timeout --kill-after=5 120 qemu-system-arm -M "$machine" -cpu cortex-a15 \
+		-smp "$cpus" -m 256 -nic none -display none -monitor none -no-reboot \
+		-icount shift=0,align=off,sleep=off -kernel "$img" -initrd "$cpio" \
+		-append "console=ttyAMA0 panic=-1 $extra" \
+		-serial "file:$work/runs/$name-$k.log" </dev/null >/dev/null 2>&1 || true
+}
+
+# The HVC and hotplug figures come from the HYP, 2-CPU zImage boot. Why no
+# 4-CPU boot: under icount QEMU runs the vCPUs round-robin and lets each
+# run up to the next timer event (2^31 / CPUs instructions when none is
+# due), so a CPU that spins waiting for another one burns that whole slice.
+# With 4 CPUs that is most of the boot (tens of virtual seconds, minutes
+# of wall time), a measure of QEMU's scheduling and not of the code.
+runs=("boot_hyp_2cpu_zimage hyp 2 zimage bench.hvc=1" "boot_hyp_1cpu_zimage hyp 1 zimage")
+if [ $fast = 0 ]; then
+	for mode in hyp svc; do
+		for cpus in 1 2; do
+			for image in zimage image; do
+				case $mode$cpus$image in hyp[12]zimage) continue ;; esac
+				runs+=("boot_${mode}_${cpus}cpu_$image $mode $cpus $image")
+			done
+		done
+	done
+fi
+t0=$(date +%s)
+jobs_=0
+for r in "${runs[@]}"; do
+	read -r name mode cpus image extra <<<"$r"
+	for k in patched base; do
+		run "$name" $k "$mode" "$cpus" "$image" "$extra" &
+		jobs_=$((jobs_ + 1))
+		if [ $jobs_ -ge "$(nproc)" ]; then
+			wait -n
+			jobs_=$((jobs_ - 1))
+		fi
+	done
+done
+wait
+for r in "${runs[@]}"; do
+	read -r name _ <<<"$r"
+	for k in patched base; do
+		grep -q '^BENCH: end' "$work/runs/$name-$k.log" ||
+			die "bench boot $name ($k) did not finish: $work/runs/$name-$k.log"
+	done
+done
+echo "== bench: ${#runs[@]} boots of each kernel in $(($(date +%s) - t0)) s"
+
+# The figures: name, ours, upstream, unit.
+: >"$csv.tmp"
+fig() { printf '%s,%s,%s,%s\n' "$1" "$2" "$3" "$4" >>"$csv.tmp"; }
+run_init_us() {
+	sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\] Run \/init as init process.*/\1\2/p' \
+		"$work/runs/$1-$2.log" | sed 's/^0*//'
+}
+for r in "${runs[@]}"; do
+	read -r name _ <<<"$r"
+	fig "${name}_us" "$(run_init_us "$name" patched)" "$(run_init_us "$name" base)" \
+		"virtual us to Run /init (1 us = 1000 instructions)"
+done
+# bench_val KERNEL NAME: instructions per iteration of one loop.
+bench_val() {
+	sed 's/^\[[ 0-9.]*\] //' "$work/runs/boot_hyp_2cpu_zimage-$1.log" |
+		awk -v want="$2" '$1 == "hyp_bench:" && $2 == want {
+			split($3, n, "="); split($4, t, "="); printf "%.2f", t[2] / n[2]; found = 1 }
+			END { if (!found) printf "-" }'
+}
+for c in empty unknown_legacy unknown_smccc smccc_version smccc_arch_features \
+	 call_count call_uid revision abi_state set_reset_pair; do
+	fig "hvc_${c}_per_call" "$(bench_val patched $c)" "$(bench_val base $c)" \
+		"instructions per loop iteration"
+done
+# hotplug_median KERNEL: the median of the offline/online cycles, in us.
+hotplug_median() {
+	sed 's/^\[[ 0-9.]*\] //' "$work/runs/boot_hyp_2cpu_zimage-$1.log" |
+		awk '$1 == "hyp_bench:" && $2 == "hotplug_cycle" { split($4, t, "="); print t[2] }' | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) printf "%.1f", v[int((NR + 1) / 2)] / 1000; else printf "-" }'
+}
+fig hotplug_cycle_cpu1_us "$(hotplug_median patched)" "$(hotplug_median base)" \
+	"virtual us per offline/online of CPU1 (median of 10; all CPUs' instructions, idle skipped)"
+
+# Sizes.
+sizes() { arm-linux-gnueabihf-size -A "$1" | awk -v s="$2" '$1 == s { print $2 }'; }
+textdata() { arm-linux-gnueabihf-size "$1" | awk 'NR == 2 { print $1 + $2 }'; }
+objsize() {	# OBJ FIELD(1 text, 2 data, 3 bss), or - if absent
+	[ -f "$1" ] || { echo -; return; }
+	arm-linux-gnueabihf-size "$1" | awk -v f="$2" 'NR == 2 { print $f }'
+}
+P=$BUILD/test B=$BUILD/base/test
+for f in text data bss; do
+	n=$(case $f in text) echo 1 ;; data) echo 2 ;; bss) echo 3 ;; esac)
+	fig "vmlinux_${f}_bytes" "$(objsize "$P/vmlinux" "$n")" "$(objsize "$B/vmlinux" "$n")" bytes
+done
+fig vmlinux_text_data_bytes "$(textdata "$P/vmlinux")" "$(textdata "$B/vmlinux")" bytes
+fig zimage_bytes "$(stat -c %s "$P/arch/arm/boot/zImage")" "$(stat -c %s "$B/arch/arm/boot/zImage")" bytes
+for o in arch/arm/kernel/hyp-stub.o arch/arm/boot/compressed/hyp-stub.o arch/arm/kernel/hyp.o; do
+	tag=$(echo "$o" | sed 's|arch/arm/||; s|[/.-]|_|g')
+	fig "${tag}_text_bytes" "$(objsize "$P/$o" 1)" "$(objsize "$B/$o" 1)" bytes
+	fig "${tag}_data_bytes" "$(objsize "$P/$o" 2)" "$(objsize "$B/$o" 2)" bytes
+done
+unset -f sizes
+
+# The table: figure, ours, upstream, delta, delta %.
+{
+	echo "figure,ours,upstream,delta,delta_pct,unit"
+	awk -F, '{
+		d = "-"; p = "-"
+		if ($2 != "-" && $3 != "-" && $2 != "" && $3 != "") {
+			d = $2 - $3
+			if ($3 != 0) p = sprintf("%+.3f", 100 * d / $3)
+			d = sprintf("%+g", d)
+		}
+		printf "%s,%s,%s,%s,%s,%s\n", $1, ($2 == "" ? "-" : $2), ($3 == "" ? "-" : $3), d, p, $4
+	}' "$csv.tmp"
+} >"$csv"
+rm -f "$csv.tmp"
+
+{
+	echo "# make bench ($(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown), $( [ $fast = 1 ] && echo fast || echo full ))"
+	echo
+	echo "QEMU $(qemu-system-arm --version | sed -n '1s/.*version \([^ ]*\).*/\1/p'), virt, Cortex-A15,"
+	echo "-icount shift=0,align=off,sleep=off: 1 virtual ns = 1 guest instruction."
+	echo "Test config; upstream = unpatched linux-source-6.1, same config."
+	echo
+	echo "| figure | ours | upstream | Δ | Δ % | unit |"
+	echo "|---|---|---|---|---|---|"
+	tail -n +2 "$csv" | awk -F, '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }'
+	times=$BUILD/check-times.tsv
+	if [ -f "$times" ]; then
+		echo
+		echo "Wall time of each stage of the last make check ($times):"
+		echo
+		echo "| stage | seconds |"
+		echo "|---|---|"
+		awk -F'\t' '{ printf "| %s | %s |\n", $1, $2 }' "$times"
+	fi
+} >"$md"
+column -t -s, "$csv"
+
+if [ $fast = 0 ]; then
+	# The boot costs as bars: ours beside upstream.
+	grep '^boot_.*_us,' "$csv" | awk -F, '{ sub(/_us$/, "", $1); print $1, $2 / 1000, $3 / 1000 }' \
+		>"$work/boot.dat"
+	gnuplot <<GP
+set terminal svg size 900,420 dynamic
+set output "$BUILD/bench.svg"
+set title "Virtual time to Run /init (icount: 1 ms = 10^6 instructions)"
+set ylabel "ms"
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set xtics rotate by -30
+set key top left
+plot "$work/boot.dat" using 2:xtic(1) title "ours", "" using 3 title "upstream 6.1"
+GP
+	echo "== bench: $md, $csv, $BUILD/bench.svg"
+	exit 0
+fi
+
+# --fast: the budgets.
+rc=0
+while read -r figure limit unit; do
+	row=$(grep "^$figure," "$csv") || die "budget names $figure, which the bench does not measure"
+	IFS=, read -r _ ours up delta pct _ <<<"$row"
+	[ "$ours" != - ] && [ "$up" != - ] || die "$figure: not measured (ours $ours, upstream $up)"
+	if [ "$unit" = % ]; then
+		over=$(echo "100 * ($ours - $up) > $limit * $up" | bc)
+		shown="$pct %"
+	else
+		over=$(echo "$ours - $up > $limit" | bc)
+		shown="$delta $unit"
+	fi
+	if [ "$over" = 1 ]; then
+		echo "BUDGET EXCEEDED: $figure: ours $ours, upstream $up: $shown over, budget $limit $unit"
+		rc=1
+	else
+		echo "budget ok: $figure: ours $ours, upstream $up ($shown; budget $limit $unit)"
+	fi
+done < <(grep -v '^#' "$HARNESS/bench/budgets" | grep -v '^$')
+exit $rc
