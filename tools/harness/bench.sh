@@ -158,7 +158,6 @@ fig hotplug_cycle_cpu1_us "$(hotplug_median patched)" "$(hotplug_median base)" \
 	"virtual us per offline/online of CPU1 (median of 10; all CPUs' instructions, idle skipped)"
 
 # Sizes.
-sizes() { arm-linux-gnueabihf-size -A "$1" | awk -v s="$2" '$1 == s { print $2 }'; }
 textdata() { arm-linux-gnueabihf-size "$1" | awk 'NR == 2 { print $1 + $2 }'; }
 objsize() {	# OBJ FIELD(1 text, 2 data, 3 bss), or - if absent
 	[ -f "$1" ] || { echo -; return; }
@@ -176,7 +175,6 @@ for o in arch/arm/kernel/hyp-stub.o arch/arm/boot/compressed/hyp-stub.o arch/arm
 	fig "${tag}_text_bytes" "$(objsize "$P/$o" 1)" "$(objsize "$B/$o" 1)" bytes
 	fig "${tag}_data_bytes" "$(objsize "$P/$o" 2)" "$(objsize "$B/$o" 2)" bytes
 done
-unset -f sizes
 
 # The table: figure, ours, upstream, delta, delta %.
 {
@@ -240,7 +238,9 @@ rc=0
 while read -r figure limit unit; do
 	row=$(grep "^$figure," "$csv") || die "budget names $figure, which the bench does not measure"
 	IFS=, read -r _ ours up delta pct _ <<<"$row"
-	[ "$ours" != - ] && [ "$up" != - ] || die "$figure: not measured (ours $ours, upstream $up)"
+	if [ "$ours" = - ] || [ "$up" = - ]; then
+		die "$figure: not measured (ours $ours, upstream $up)"
+	fi
 	if [ "$unit" = % ]; then
 		over=$(echo "100 * ($ours - $up) > $limit * $up" | bc)
 		shown="$pct %"
