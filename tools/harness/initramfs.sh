@@ -13,7 +13,7 @@ out=$BUILD/initramfs.cpio
 list=$BUILD/initramfs.list
 gen=$BUILD/tools/gen_init_cpio
 guest=$HARNESS/guest
-busybox=$BUILD/armhf/root/bin/busybox
+busybox=$SHARED/armhf/root/bin/busybox
 
 [ -x "$busybox" ] || "$HARNESS/deps.sh"
 [ -d "$SRC" ] || "$HARNESS/tree.sh"
@@ -94,7 +94,7 @@ fi
 		echo "file /harness/scenarios/$(basename "$f") $f 0755 0 0"
 	done
 	# kexec and the shared libraries it needs, found through NEEDED.
-	root=$BUILD/armhf/root
+	root=$SHARED/armhf/root
 	echo "file /sbin/kexec $root/sbin/kexec 0755 0 0"
 	echo "dir /lib 0755 0 0"
 	echo "dir /lib/arm-linux-gnueabihf 0755 0 0"

@@ -5,14 +5,29 @@
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HARNESS=$TOP/tools/harness
-BUILD=${BUILD:-$TOP/build}
+# The kernel the series is applied to: Debian's linux-source-$KBASE. 6.1
+# builds in build/, any other base in build/$KBASE/; they share build/'s
+# ccache and armhf user space ($SHARED). patches/$KBASE/ holds what that
+# base needs of its own (see tree.sh).
+KBASE=${KBASE:-6.1}
+case $KBASE in
+6.1 | 6.12) ;;
+*) echo "error: KBASE must be 6.1 or 6.12, not '$KBASE'" >&2; exit 1 ;;
+esac
+SHARED=${SHARED:-$TOP/build}
+if [ "$KBASE" = 6.1 ]; then
+	BUILD=${BUILD:-$TOP/build}
+else
+	BUILD=${BUILD:-$TOP/build/$KBASE}
+fi
 SRC=$BUILD/src			# patched tree (a git repository)
 BASESRC=$BUILD/base/src		# pristine tree (a worktree of $SRC at tag pristine)
-TARBALL=${TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+TARBALL=${TARBALL:-/usr/src/linux-source-$KBASE.tar.xz}
+KBASE_PATCHES=$TOP/patches/$KBASE	# this base's own hunks and path map
 CROSS=arm-linux-gnueabihf-
 V=${V:-0}
 
-export CCACHE_DIR=${CCACHE_DIR:-$BUILD/ccache}
+export CCACHE_DIR=${CCACHE_DIR:-$SHARED/ccache}
 export CCACHE_BASEDIR=$BUILD
 export CCACHE_NOHASHDIR=1
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
