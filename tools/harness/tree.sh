@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Brings build/src to: pristine linux-source-6.1 + patches/ + owned files.
+# Brings build/src to: pristine linux-source-$KBASE + patches/ + owned files.
 #
 # build/src is a git repository. Its first commit (tag "pristine") is the
 # unpacked Debian tarball. The series is then rebuilt as commits with git
@@ -10,6 +10,20 @@
 # are rewritten, so the kernel's own make rebuilds no more than it must, and
 # an owned file deleted here disappears from the tree too. The same commits
 # are what "make series" formats.
+#
+# Another base than 6.1 (KBASE=6.12, tree in build/6.12/src) may have, in
+# patches/$KBASE/:
+#   paths      lines "<6.1 path prefix> <this base's>": where an owned file
+#              lands, and every mention of such a path in the owned files,
+#              the patches (messages and hunks) and the MAINTAINERS entry,
+#              rewritten alike;
+#   NAME.diff  hunks for the upstream files whose hunks in patches/NAME.patch
+#              do not apply to this base: they replace that patch's hunks
+#              for those files only; the patch's message and its other
+#              hunks stay the ones of patches/NAME.patch. Applied after the
+#              owned files of NAME, it may also hold hunks on one of them,
+#              where this base has another interface than 6.1 and none
+#              serves both (kept as small as the difference).
 #
 # Nothing changed since the last run (same patches, owned files, map) = no-op.
 set -euo pipefail
@@ -25,18 +39,19 @@ unpack_pristine() {
 	local tmp=$BUILD/unpack.tmp
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
+	local top=$tmp/linux-source-$KBASE
 	tar -C "$tmp" -xf "$TARBALL"
-	[ -d "$tmp/linux-source-6.1" ] || die "unexpected tarball layout in $TARBALL"
-	git -C "$tmp/linux-source-6.1" init -q -b upstream
-	git -C "$tmp/linux-source-6.1" config user.name "hyp harness"
-	git -C "$tmp/linux-source-6.1" config user.email "harness@localhost"
-	git -C "$tmp/linux-source-6.1" config gc.auto 0
+	[ -d "$top" ] || die "unexpected tarball layout in $TARBALL"
+	git -C "$top" init -q -b upstream
+	git -C "$top" config user.name "hyp harness"
+	git -C "$top" config user.email "harness@localhost"
+	git -C "$top" config gc.auto 0
 	# -f: the tarball is the truth, even for files its .gitignore names.
-	git -C "$tmp/linux-source-6.1" add -A -f .
+	git -C "$top" add -A -f .
 	GIT_AUTHOR_DATE=@$SOURCE_DATE_EPOCH GIT_COMMITTER_DATE=@$SOURCE_DATE_EPOCH \
-		git -C "$tmp/linux-source-6.1" commit -q -m "linux-source-6.1 $(make -s -C "$tmp/linux-source-6.1" kernelversion)"
-	git -C "$tmp/linux-source-6.1" tag pristine
-	mv "$tmp/linux-source-6.1" "$SRC"
+		git -C "$top" commit -q -m "linux-source-$KBASE $(make -s -C "$top" kernelversion)"
+	git -C "$top" tag pristine
+	mv "$top" "$SRC"
 	rmdir "$tmp"
 	stage_end
 }
@@ -55,7 +70,7 @@ maintainers_entry_for_index() {
 			[ -n "$(git_src ls-files --cached -- "$path")" ] || continue
 		fi
 		printf '%s\n' "$line" >>"$entry"
-	done <"$TOP/MAINTAINERS"
+	done < <(base_text <"$TOP/MAINTAINERS")
 	grep -q '^F:' "$entry" || return 0
 	git_src show pristine:MAINTAINERS | insert_maintainers "$entry" \
 		>"$BUILD/MAINTAINERS.new" || die "could not place the MAINTAINERS entry"
@@ -75,6 +90,26 @@ owned_files() {
 patch_for() {
 	awk -v f="$1" '!/^#/ && NF == 2 && (f == $1 || index(f, $1 "/") == 1) { print $2; exit }' \
 		"$TOP/patches/owners"
+}
+
+# base_path PATH: where the owned file PATH lands on this base.
+base_path() {
+	[ -f "$KBASE_PATCHES/paths" ] || { echo "$1"; return; }
+	awk -v f="$1" '!/^#/ && NF == 2 && index(f, $1) == 1 {
+		f = $2 substr(f, length($1) + 1)
+		exit
+	}
+	END { print f }' "$KBASE_PATCHES/paths"
+}
+
+# base_text < IN > OUT: IN with every path prefix of the map rewritten.
+base_text() {
+	[ -f "$KBASE_PATCHES/paths" ] || { cat; return; }
+	perl -pe 'BEGIN {
+		open(my $m, "<", shift @ARGV) or die "$!";
+		while (<$m>) { push @map, [split] if !/^#/ && split == 2 }
+	}
+	foreach my $e (@map) { s/\Q$e->[0]\E/$e->[1]/g }' "$KBASE_PATCHES/paths"
 }
 
 # insert_maintainers ENTRYFILE < MAINTAINERS > NEW: our entry, sorted by title.
@@ -118,30 +153,51 @@ build_series() {
 		[ -n "$(patch_for "$f")" ] || die "owned file $f is in no patch: add it to patches/owners"
 	done < <(owned_files | grep -vx MAINTAINERS)
 
+	# This base's hunks replace those of a patch that is there.
+	for f in "$KBASE_PATCHES"/*.diff; do
+		[ -e "$f" ] || continue
+		f=$(basename "$f" .diff)
+		[ -f "$TOP/patches/$f.patch" ] ||
+			die "patches/$KBASE/$f.diff: there is no patches/$f.patch"
+	done
+
 	for patch in "$TOP"/patches/*.patch; do
 		[ -e "$patch" ] || continue
 		p=$(basename "$patch")
-		local msg=$BUILD/series.msg info
+		local msg=$BUILD/series.msg info own=$KBASE_PATCHES/${p%.patch}.diff
+		local skip=()
 		info=$(git_src mailinfo -b "$msg" /dev/null <"$patch")
+		if [ -f "$own" ]; then
+			while read -r f; do
+				skip+=(--exclude="$f")
+			done < <(sed -n 's|^+++ b/||p' "$own")
+		fi
 		# A patch may carry owned files alone (a new binding): no hunks.
 		if grep -q '^diff --git ' "$patch"; then
-			git_src apply --cached --whitespace=nowarn "$patch" ||
-				die "patches/$p does not apply (on pristine + the patches before it)"
+			base_text <"$patch" |
+				git_src apply --cached --whitespace=nowarn "${skip[@]}" - ||
+				die "patches/$p does not apply (on pristine $KBASE + the patches before it)"
 		fi
 		while read -r f; do
 			[ "$(patch_for "$f")" = "$p" ] || continue
 			local mode=100644
 			[ -x "$TOP/$f" ] && mode=100755
-			owned=$(git_src hash-object -w "$TOP/$f")
-			git_src update-index --add --cacheinfo "$mode,$owned,$f"
+			owned=$(base_text <"$TOP/$f" | git_src hash-object -w --stdin)
+			git_src update-index --add --cacheinfo "$mode,$owned,$(base_path "$f")"
 		done < <(owned_files | grep -vx MAINTAINERS)
+		# After the owned files: a base's hunks may also adapt one of
+		# them to an interface that base alone has.
+		if [ -f "$own" ]; then
+			git_src apply --cached --whitespace=nowarn "$own" ||
+				die "patches/$KBASE/${own##*/} does not apply (after patches/$p and its owned files)"
+		fi
 		maintainers_entry_for_index
 		local subject author email date
-		subject=$(sed -n 's/^Subject: //p' <<<"$info")
+		subject=$(sed -n 's/^Subject: //p' <<<"$info" | base_text)
 		author=$(sed -n 's/^Author: //p' <<<"$info")
 		email=$(sed -n 's/^Email: //p' <<<"$info")
 		date=$(sed -n 's/^Date: //p' <<<"$info")
-		head=$(printf '%s\n\n%s' "$subject" "$(cat "$msg")" |
+		head=$(printf '%s\n\n%s' "$subject" "$(base_text <"$msg")" |
 			GIT_AUTHOR_NAME=$author GIT_AUTHOR_EMAIL=$email GIT_AUTHOR_DATE=$date \
 			git_src commit-tree "$(git_src write-tree)" -p "$head")
 	done
