@@ -8,7 +8,8 @@
 #   Any CONFIG but "test" is a variant of test: its lines replace test's
 #   lines for the same symbols, and a line "-CONFIG_X" drops test's line.
 #   A line "@NAME" in a variant stands for the lines of configs/NAME.config.
-#   series.config (symbols the series adds) is merged unless BASE=1.
+#   series.config (symbols the series adds) is merged unless BASE=1, and
+#   kbase-$KBASE.config (symbols only that base has) when there is one.
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -42,6 +43,8 @@ mkdir -p "$out" "$CCACHE_DIR"
 frag=$out/fragment.config
 base_frag() {
 	cat "$HARNESS/configs/test.config"
+	[ ! -f "$HARNESS/configs/kbase-$KBASE.config" ] ||
+		cat "$HARNESS/configs/kbase-$KBASE.config"
 	[ "${BASE:-0}" = 1 ] || cat "$HARNESS/configs/series.config"
 }
 # expand FRAGMENT: its lines, each "@NAME" replaced by configs/NAME.config.
