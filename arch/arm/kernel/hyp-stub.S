@@ -26,6 +26,8 @@
 #include <asm/cache.h>
 #include <asm/virt.h>
 
+	.arch	armv7-a
+
 #define HSCTLR_EE	(1 << 25)	/* exceptions taken big-endian */
 #define HSCTLR_TE	(1 << 30)	/* exceptions taken in Thumb state */
 #define HDCR_HPMN	0x1f		/* counters PL1 may use */

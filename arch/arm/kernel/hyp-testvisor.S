@@ -33,6 +33,7 @@
 #include <asm/virt.h>
 #include "hyp-testvisor.h"
 
+	.arch	armv7-a
 	.arch_extension	virt
 
 #define HSR_EC_SHIFT	26
