@@ -1070,6 +1070,7 @@ static struct notifier_block hyp_pm_nb = {
 
 static int __init hyp_stub_sysfs_init(void)
 {
+	struct device *dev;
 	unsigned int cpu;
 	int ret;
 
@@ -1078,8 +1079,7 @@ static int __init hyp_stub_sysfs_init(void)
 	cpu_pm_register_notifier(&hyp_cpu_pm_nb);
 
 	for_each_possible_cpu(cpu) {
-		struct device *dev = get_cpu_device(cpu);
-
+		dev = get_cpu_device(cpu);
 		if (dev) {
 			ret = device_create_file(dev, &dev_attr_boot_mode);
 			if (!ret)
@@ -1088,6 +1088,13 @@ static int __init hyp_stub_sysfs_init(void)
 				return ret;
 		}
 	}
-	return sysfs_create_group(&cpu_subsys.dev_root->kobj, &hyp_system_group);
+	/*
+	 * The cpu subsystem's root device, /sys/devices/system/cpu, is where
+	 * it puts every CPU's device: the boot CPU's parent is that root.
+	 */
+	dev = get_cpu_device(0);
+	if (!dev)
+		return -ENODEV;
+	return sysfs_create_group(dev->kobj.parent, &hyp_system_group);
 }
 device_initcall(hyp_stub_sysfs_init);
