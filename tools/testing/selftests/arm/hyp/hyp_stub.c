@@ -176,7 +176,7 @@ static bool collect_mode(int cpu)
 	if (!strcmp(v, "unknown"))
 		return true;
 	if (!common[0])
-		strcpy(common, v);
+		snprintf(common, sizeof(common), "%s", v);
 	else if (strcmp(common, v))
 		mixed = true;
 	return true;
