@@ -8,7 +8,9 @@
 #   make bench    what the series costs beside upstream, to the instruction
 #   make check-fresh  make boot and one test of each kind in a minimal
 #                 Debian 12 root: proves deps.sh names every package
-#   make series   the upstream-style series in build/series/
+#   make series   the upstream-style series, one per base, in
+#                 build/series/6.1/ and build/series/6.12/, signed with
+#                 your git identity
 #   make kernel   the test kernel (BASE=1: the unpatched baseline)
 #   make deps     install what is missing (apt-get, by package name)
 #   make tree     build/src = pristine 6.1 + patches/ + owned files
@@ -59,8 +61,9 @@ bench: deps
 check-fresh:
 	@$(H)/fresh.sh
 
-series: tree
+series: deps
 	@$(H)/series.sh
+	@KBASE=6.12 $(H)/series.sh
 
 help:
 	@echo 'Targets:'
@@ -70,7 +73,8 @@ help:
 	@echo '  make bench        the series beside upstream: boot, HVC, hotplug, sizes'
 	@echo '                    (build/bench.md, .csv, .svg)'
 	@echo '  make check-fresh  make boot and one test of each kind in a minimal Debian 12 root'
-	@echo '  make series       the upstream-style series in build/series/'
+	@echo '  make series       the series for each base: build/series/6.1/, build/series/6.12/'
+	@echo '                    (author and Signed-off-by: your git config user.name/email)'
 	@echo '  make kernel       the test kernel (BASE=1: the unpatched baseline)'
 	@echo '  make deps         install what is missing (apt-get, by package name)'
 	@echo '  make tree         build/src: pristine 6.1 + patches/ + owned files'

@@ -34,6 +34,9 @@ BASELINE=${BASELINE:-1}
 [ "$BASELINE" = 0 ] || timed "kernel test (baseline)" env BASE=1 "$HARNESS/kernel.sh" test
 # Jailhouse against both (or, without its source, the reason its boots skip).
 timed jailhouse "$HARNESS/jailhouse.sh"
+# The second base, linux-source-6.12 (build/6.12/): its rows are named
+# k612_*, and run with KBASE=6.12.
+K612=(env KBASE=6.12)
 # Boots run BOOT_JOBS at a time (default: one per core); each QEMU keeps
 # about one core busy. BOOT_JOBS=1 gives uncontended boot times.
 BOOT_JOBS=${BOOT_JOBS:-$(nproc)}
@@ -170,6 +173,22 @@ TESTS+=(
 	# what deps.sh installs, so a package deps.sh does not name fails here.
 	"deps_complete_in_fresh_root|host|$HARNESS/fresh.sh"
 )
+# The second base: the series applies, is clean, builds, and its core boots
+# pass, each beside unpatched 6.12: both entry modes with 2 and 4 CPUs (the
+# suite and the kselftest), our firmware with a CPU entered in SVC, and
+# scenario 2 over its layer.
+TESTS+=(
+	"k612_series_applies_on_pristine|host|${K612[*]} $HARNESS/series.sh --check"
+	"k612_series_checkpatch_strict|host|${K612[*]} $HARNESS/lint.sh checkpatch"
+	"k612_w1_sparse_clean_test|host|${K612[*]} $HARNESS/lint.sh objects lint"
+	"k612_a15_hyp_2cpu_zimage|boot|boot --mode hyp --cpus 2"
+	"k612_a15_svc_2cpu_zimage|boot|boot --mode svc --cpus 2"
+	"k612_a15_hyp_4cpu_zimage|boot|boot --mode hyp --cpus 4"
+	"k612_a15_svc_4cpu_zimage|boot|boot --mode svc --cpus 4"
+	"k612_fw_mixed_cpu1_svc_4cpu|boot|mixed --via fw --mode mixed --svc-cpus 0x2 --cpus 4"
+	"k612_layer_a15_2cpu|boot|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
+	"k612_layer_a15_4cpu|boot|boot --via fw --mode svc --svc-cpus 0xf --cpus 4 --layer 1"
+)
 
 if [ -n "${CHECK_ONLY:-}" ]; then
 	all=${#TESTS[@]}
@@ -189,15 +208,36 @@ if [ -n "${CHECK_ONLY:-}" ]; then
 	done
 fi
 
+# The second base's kernels, initramfs and firmware, if any of its tests
+# is to run: KBASE=6.12 builds them in build/6.12/.
+k612=0
+for t in "${TESTS[@]}"; do
+	[[ $t == k612_* ]] && k612=1
+done
+if [ $k612 = 1 ]; then
+	timed "kernel test (6.12)" "${K612[@]}" "$HARNESS/kernel.sh" test
+	[ "$BASELINE" = 0 ] ||
+		timed "kernel test (6.12 baseline)" "${K612[@]}" BASE=1 "$HARNESS/kernel.sh" test
+fi
+
 # boot_one NAME|KERNEL|ARGS[|alone]: one boot, its result in build/results/,
-# then a .done marker (also when scenario.sh itself failed).
+# then a .done marker (also when scenario.sh itself failed). A k612_ boot
+# runs on 6.12, in build/6.12/; its result and log are copied here.
 boot_one() {
-	local name kernel args prefix=
+	local name kernel args prefix= b612
 	IFS='|' read -r name kernel args _ <<<"$1"
 	[ "$kernel" = base ] && prefix=base-
 	read -ra argv <<<"$args"
-	"$HARNESS/scenario.sh" "$name" "$kernel" "${argv[@]}" \
-		>"$BUILD/logs/boot/$prefix$name.harness" 2>&1 || true
+	if [[ $name == k612_* ]]; then
+		b612=$BUILD/6.12
+		"${K612[@]}" "$HARNESS/scenario.sh" "$name" "$kernel" "${argv[@]}" \
+			>"$BUILD/logs/boot/$prefix$name.harness" 2>&1 || true
+		cp -f "$b612/logs/boot/$prefix$name.log" "$BUILD/logs/boot/" 2>/dev/null || true
+		cp -f "$b612/results/$prefix$name.ktap" "$BUILD/results/" 2>/dev/null || true
+	else
+		"$HARNESS/scenario.sh" "$name" "$kernel" "${argv[@]}" \
+			>"$BUILD/logs/boot/$prefix$name.harness" 2>&1 || true
+	fi
 	: >"$BUILD/results/$prefix$name.done"
 }
 
@@ -280,6 +320,11 @@ for t in "${TESTS[@]}"; do
 			# modules for every boot, then the boots.
 			"$HARNESS/initramfs.sh" | sed 's/^/# /'
 			"$HARNESS/fw.sh" build
+			if [ $k612 = 1 ]; then
+				"${K612[@]}" "$HARNESS/initramfs.sh" | sed 's/^/# 6.12: /'
+				"${K612[@]}" "$HARNESS/fw.sh" build
+				rm -f "$BUILD"/6.12/results/*.ktap
+			fi
 			export INITRAMFS_READY=1
 			rm -f "$BUILD"/results/*.done "$BUILD"/results/*.ktap
 			boot_pool "${boots[@]}" &

@@ -16,7 +16,9 @@ HOST_PKGS=(
 	git make
 	# the base tree, and building a kernel: host compiler and C library
 	# (kbuild's host tools), the tools kbuild and its scripts call
-	"linux-source-$KBASE" xz-utils gcc libc6-dev bc bison flex libssl-dev libelf-dev
+	# (make check builds both bases: 6.12 is a security-update package)
+	linux-source-6.1 linux-source-6.12 xz-utils gcc libc6-dev bc bison flex
+	libssl-dev libelf-dev
 	cpio perl python3 ccache
 	# the cross compiler, its binutils (readelf, objcopy) and the armhf C
 	# library and headers the static user programs are linked with

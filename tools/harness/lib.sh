@@ -25,6 +25,11 @@ BASESRC=$BUILD/base/src		# pristine tree (a worktree of $SRC at tag pristine)
 TARBALL=${TARBALL:-/usr/src/linux-source-$KBASE.tar.xz}
 KBASE_PATCHES=$TOP/patches/$KBASE	# this base's own hunks and path map
 CROSS=arm-linux-gnueabihf-
+# patches/, MAINTAINERS and the binding name no person: they carry this
+# placeholder, which tree.sh replaces with the user's git identity, so that
+# the tree, and the series make series writes from it, are signed by whoever
+# builds them (series.sh refuses to write one without an identity).
+SERIES_PLACEHOLDER='Series Author <series-author@invalid>'
 V=${V:-0}
 
 export CCACHE_DIR=${CCACHE_DIR:-$SHARED/ccache}
@@ -92,4 +97,15 @@ heartbeat() {
 		[ $((n % 30)) -eq 0 ] && echo "   ... $label still running (${n} s)"
 	done
 	return 0
+}
+
+# series_identity: "Name <email>" from git config (user.name, user.email),
+# or nothing if either is unset.
+series_identity() {
+	local name email
+	name=$(git -C "$TOP" config user.name 2>/dev/null || true)
+	email=$(git -C "$TOP" config user.email 2>/dev/null || true)
+	if [ -n "$name" ] && [ -n "$email" ]; then
+		echo "$name <$email>"
+	fi
 }

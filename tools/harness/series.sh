@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# Writes the upstream-style series to build/series/ (git format-patch
-# --cover-letter over the commits tree.sh built: patches/ with the owned
-# files folded in) and, with --check, proves it applies with git am on a
-# pristine tree and yields exactly the tree that was built and tested.
+# Writes the upstream-style series for this base to build/series/$KBASE/
+# (git format-patch --cover-letter over the commits tree.sh built:
+# patches/ with the owned files folded in) and, with --check, proves it
+# applies with git am on a pristine tree and yields exactly the tree that
+# was built and tested.
+#
+# The series is the user's: author, Signed-off-by and the MAINTAINERS
+# entry are the git identity (user.name, user.email), which tree.sh puts
+# in place of patches/' placeholder. Without one, no series is written;
+# --check then proves the same in a scratch directory it removes.
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -11,8 +17,17 @@ set -euo pipefail
 check=0
 [ "${1:-}" = --check ] && check=1
 
+ident=$(series_identity)
+if [ -z "$ident" ] && [ "$check" = 0 ]; then
+	die "make series signs the patches with your git identity, and git has none.
+Set it, then run make series again:
+  git config --global user.name 'Your Name'
+  git config --global user.email you@example.org"
+fi
 "$HARNESS/tree.sh" >/dev/null
-out=$BUILD/series
+out=$SHARED/series/$KBASE
+[ -n "$ident" ] || out=$BUILD/series-check.tmp
+mkdir -p "$BUILD/logs"
 stage_begin "series"
 rm -rf "$out"
 n=$(git -C "$SRC" rev-list --count pristine..series)
@@ -53,5 +68,13 @@ if ! git -C "$wt" am -q "${mails[@]}" >"$log" 2>&1; then
 	die "the series does not apply with git am on pristine (log: $log)"
 fi
 git -C "$wt" diff --quiet series HEAD ||
-	die "git am of build/series gives a tree different from the one built"
-stage_end "$n patches applied"
+	die "git am of $out gives a tree different from the one built"
+if grep -l "$SERIES_PLACEHOLDER" "${mails[@]}" >/dev/null; then
+	[ -z "$ident" ] || die "the placeholder identity is left in $out"
+fi
+if [ -z "$ident" ]; then
+	rm -rf "$out"
+	stage_end "$n patches applied (no git identity: checked, not kept)"
+else
+	stage_end "$n patches applied"
+fi

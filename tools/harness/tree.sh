@@ -102,14 +102,20 @@ base_path() {
 	END { print f }' "$KBASE_PATCHES/paths"
 }
 
-# base_text < IN > OUT: IN with every path prefix of the map rewritten.
+# base_text < IN > OUT: IN with every path prefix of the map rewritten, and
+# the placeholder identity replaced with the user's (if git has one).
+IDENT=$(series_identity)
 base_text() {
-	[ -f "$KBASE_PATCHES/paths" ] || { cat; return; }
-	perl -pe 'BEGIN {
-		open(my $m, "<", shift @ARGV) or die "$!";
-		while (<$m>) { push @map, [split] if !/^#/ && split == 2 }
+	local map=
+	[ -f "$KBASE_PATCHES/paths" ] && map=$KBASE_PATCHES/paths
+	MAP=$map IDENT=$IDENT PLACEHOLDER=$SERIES_PLACEHOLDER perl -pe 'BEGIN {
+		if ($ENV{MAP} ne "") {
+			open(my $m, "<", $ENV{MAP}) or die "$!";
+			while (<$m>) { push @map, [split] if !/^#/ && split == 2 }
+		}
 	}
-	foreach my $e (@map) { s/\Q$e->[0]\E/$e->[1]/g }' "$KBASE_PATCHES/paths"
+	foreach my $e (@map) { s/\Q$e->[0]\E/$e->[1]/g }
+	s/\Q$ENV{PLACEHOLDER}\E/$ENV{IDENT}/g if $ENV{IDENT} ne ""'
 }
 
 # insert_maintainers ENTRYFILE < MAINTAINERS > NEW: our entry, sorted by title.
@@ -134,6 +140,7 @@ stamp_inputs() {
 	(
 		cd "$TOP"
 		sha256sum "$TARBALL" "$HARNESS/tree.sh" | cut -c1-64
+		echo "$IDENT"
 		find patches -type f | sort | xargs -r sha256sum
 		owned_files | xargs -r sha256sum
 	) | sha256sum | cut -c1-64
@@ -196,6 +203,11 @@ build_series() {
 		subject=$(sed -n 's/^Subject: //p' <<<"$info" | base_text)
 		author=$(sed -n 's/^Author: //p' <<<"$info")
 		email=$(sed -n 's/^Email: //p' <<<"$info")
+		if [ -n "$IDENT" ]; then
+			author=${IDENT% <*}
+			email=${IDENT##*<}
+			email=${email%>}
+		fi
 		date=$(sed -n 's/^Date: //p' <<<"$info")
 		head=$(printf '%s\n\n%s' "$subject" "$(base_text <"$msg")" |
 			GIT_AUTHOR_NAME=$author GIT_AUTHOR_EMAIL=$email GIT_AUTHOR_DATE=$date \

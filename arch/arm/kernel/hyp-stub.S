@@ -1,5 +1,8 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
+ * Copyright (c) 2012 Linaro Limited.
+ * Copyright (c) 2026 The authors of the HYP stub series (MAINTAINERS).
+ *
  * The HYP stub.
  *
  * A CPU that enters the kernel in HYP mode is dropped to SVC by head.S, but

@@ -1,5 +1,8 @@
-/* SPDX-License-Identifier: GPL-2.0-only */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
+ * Copyright (c) 2012 Linaro Limited.
+ * Copyright (c) 2026 The authors of the HYP stub series (MAINTAINERS).
+ *
  * The HYP stub: the mode each CPU entered the kernel in, and the HVC ABI a
  * hypervisor uses to install itself in HYP mode after boot.
  *
