@@ -224,7 +224,7 @@ fi
 # then a .done marker (also when scenario.sh itself failed). A k612_ boot
 # runs on 6.12, in build/6.12/; its result and log are copied here.
 boot_one() {
-	local name kernel args prefix= b612
+	local name kernel args prefix='' b612
 	IFS='|' read -r name kernel args _ <<<"$1"
 	[ "$kernel" = base ] && prefix=base-
 	read -ra argv <<<"$args"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Host-side checks of the series, one per call (each is one KTAP test):
-#   lint.sh checkpatch        checkpatch.pl --strict on build/series' patches:
+#   lint.sh checkpatch        checkpatch.pl --strict on the series' patches:
 #                             silent
 #   lint.sh kernel-doc        kernel-doc on our C files: no warnings
 #   lint.sh objects CONFIG    config CONFIG builds arch/arm/kernel/ (our
@@ -23,14 +23,16 @@ OUR_OBJS=(arch/arm/kernel/hyp.o arch/arm/kernel/hyp-stub.o arch/arm/kernel/hyp-s
 
 case ${1:-} in
 checkpatch)
-	"$HARNESS/series.sh" >/dev/null
+	"$HARNESS/tree.sh" >/dev/null
 	cd "$SRC"
-	# The patches; not the cover letter, which is no patch (its diffstat
-	# names files by their whole path).
-	patches=()
-	for p in "$BUILD"/series/0*.patch; do
-		[[ $p == */0000-cover-letter.patch ]] || patches+=("$p")
-	done
+	# The series' patches as make series formats them (signed by the git
+	# identity, or by the placeholder if there is none: either way From:
+	# and Signed-off-by: agree), without the cover letter, which is no
+	# patch.
+	lint=$BUILD/lint/series
+	rm -rf "$lint"
+	git format-patch -q -o "$lint" pristine..series
+	patches=("$lint"/0*.patch)
 	out=$(perl scripts/checkpatch.pl --strict --no-tree --terse "${patches[@]}" 2>&1 |
 		grep -v '^$' || true)
 	echo "$out"
