@@ -32,7 +32,14 @@ stage_begin "series"
 rm -rf "$out"
 n=$(git -C "$SRC" rev-list --count pristine..series)
 [ "$n" -gt 0 ] || die "patches/ is empty: no series to write"
-git -C "$SRC" format-patch -q --cover-letter --thread=shallow -o "$out" pristine..series
+# The cover letter is signed by whoever sends it: the identity, not the
+# build tree's own committer.
+who=()
+if [ -n "$ident" ]; then
+	email=${ident##*<}
+	who=(-c "user.name=${ident% <*}" -c "user.email=${email%>}")
+fi
+git -C "$SRC" "${who[@]}" format-patch -q --cover-letter --thread=shallow -o "$out" pristine..series
 cover=$out/0000-cover-letter.patch
 if [ -f "$TOP/patches/cover-letter" ]; then
 	subject=$(head -n 1 "$TOP/patches/cover-letter")
