@@ -86,6 +86,7 @@ help:
 	@echo '  VIA=kernel|uboot|uefi|fw|layer  QEMU -kernel, U-Boot, EDK2 (SVC), our'
 	@echo '                          firmware, or its resident HYP layer (scenario 2, SVC)'
 	@echo '  BASE=1                  the unpatched kernel, for comparison'
+	@echo '  KBASE=6.1|6.12          the base tree (default 6.1): linux-source-6.1 or -6.12'
 	@echo '  JAILHOUSE=1             also enable and disable Jailhouse'
 	@echo '  SHELL=1                 end in a busybox shell on the console'
 	@echo '                          (poweroff -f or Ctrl-A X to leave)'

@@ -3,7 +3,8 @@
 # make boot: the patched kernel under QEMU virt, and a short report of what
 # the series is for: the mode each CPU entered in, where its HYP comes
 # from, the reference test hypervisor installed through the API on every
-# CPU, running at PL2 and handing HYP back, and what unpatched 6.1 does.
+# CPU, running at PL2 and handing HYP back, and what the unpatched kernel
+# does.
 #
 # Options (make variables, or the environment), each checked before
 # anything is built:
@@ -15,6 +16,8 @@
 #                       only); our test firmware; our firmware with its
 #                       resident HYP layer (scenario 2: SVC only)
 #   BASE=1              the unpatched kernel, for comparison
+#   KBASE=6.1|6.12      the base: Debian's linux-source-6.1 (default) or
+#                       linux-source-6.12
 #   JAILHOUSE=1         also enable and disable Jailhouse (VIA=kernel|fw)
 #   SHELL=1             end in an interactive busybox shell on the console
 #                       (the report first; poweroff -f or Ctrl-A X leaves)
@@ -61,7 +64,8 @@ fi
 "$HARNESS/initramfs.sh"
 "$HARNESS/fw.sh" build
 
-args=(--mode "$MODE" --cpus "$CPUS" --cpu "$CPU" --cmdline "harness.shell=$BOOT_SHELL")
+args=(--mode "$MODE" --cpus "$CPUS" --cpu "$CPU" --cmdline "harness.shell=$BOOT_SHELL"
+      --cmdline "harness.kbase=$KBASE")
 case $VIA in
 kernel) ;;
 uboot | uefi) args+=(--via "$VIA" --timeout 90) ;;
@@ -75,7 +79,7 @@ fi
 [ "$BOOT_SHELL" = 0 ] || args+=(--interactive 1)
 
 name=make-boot
-what="$VIA, $MODE entry, $CPUS x $CPU, the $kernel kernel"
+what="$VIA, $MODE entry, $CPUS x $CPU, the $kernel linux-source-$KBASE kernel"
 if [ "$BOOT_SHELL" = 1 ]; then
 	echo "== boot: $what; the report, then a shell (poweroff -f or Ctrl-A X to leave)"
 	INITRAMFS_READY=1 "$HARNESS/scenario.sh" "$name" "$kernel" report "${args[@]}"

@@ -67,6 +67,7 @@ refused VIA=layer -- "VIA=layer is scenario 2"
 refused BASE=yes -- "BASE must be 0 or 1"
 refused JAILHOUSE=2 -- "JAILHOUSE must be 0 or 1"
 refused SHELL=y -- "SHELL must be 0 or 1"
+refused KBASE=6.13 -- "KBASE must be 6.1 or 6.12"
 
 ok_line='install/hand-back on every CPU: ok'
 boots -- 'All CPU\(s\) started in HYP mode' 'CPUs online: 0-1$' \
@@ -81,6 +82,7 @@ boots VIA=fw -- 'All CPU\(s\) started in HYP mode' "$ok_line"
 boots VIA=layer MODE=svc -- 'HYP layer: ABI 2\.0' 'cpu1: entered in svc, HYP from: firmware' \
 	'CPU1: HYP answers: firmware layer' "$ok_line"
 boots BASE=1 -- 'unpatched 6.1: no record of the entry modes' 'All CPU\(s\) started in HYP mode'
+boots KBASE=6.12 -- 'kernel: 6\.12\.' 'unpatched 6.12, same boot' "$ok_line"
 if [ -f "$BUILD/jh/absent" ] && [ -z "${JAILHOUSE_SRC:-}" ] &&
    [ ! -e "$TOP/../shared/third_party/jailhouse-v0.12-324-ge57d1eff.tar.gz" ]; then
 	echo "note: JAILHOUSE=1 not exercised: $(cat "$BUILD/jh/absent")"
