@@ -135,6 +135,11 @@ static const char *hyp_mode_name(int mode)
 	return hyp_mode_names[mode];
 }
 
+/*
+ * hyp_cpu_boot_mode() and hyp_cpu_provider() are called all over this
+ * file: noinline keeps one copy of each, cache maintenance included.
+ */
+
 /**
  * hyp_cpu_boot_mode() - the mode a CPU was in when it last entered the kernel
  * @cpu: logical CPU number
@@ -145,7 +150,7 @@ static const char *hyp_mode_name(int mode)
  * Return: the CPSR mode bits (HYP_MODE, SVC_MODE, ...), 0 if @cpu has not
  * entered the kernel, -EINVAL if @cpu is not a possible CPU.
  */
-int hyp_cpu_boot_mode(unsigned int cpu)
+noinline int hyp_cpu_boot_mode(unsigned int cpu)
 {
 	if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
 		return -EINVAL;
@@ -172,7 +177,7 @@ static DEFINE_PER_CPU(bool, hyp_layer_here);	/* answered at its last entry */
  * firmware's HYP layer answered there, HYP_PROVIDER_NONE otherwise (no HVC
  * may be issued there), -EINVAL if @cpu is not a possible CPU.
  */
-int hyp_cpu_provider(unsigned int cpu)
+noinline int hyp_cpu_provider(unsigned int cpu)
 {
 	int mode = hyp_cpu_boot_mode(cpu);
 
