@@ -113,26 +113,28 @@ static bool hyp_refreshed;	/* the values above have been read once */
 /* The boot report is out: later CPUs report themselves as they arrive. */
 static bool hyp_reported;
 
-static const char *const hyp_mode_names[] = {
-	[USR_MODE & MODE_MASK]	= "usr",
-	[FIQ_MODE & MODE_MASK]	= "fiq",
-	[IRQ_MODE & MODE_MASK]	= "irq",
-	[SVC_MODE & MODE_MASK]	= "svc",
-	[MON_MODE & MODE_MASK]	= "mon",
-	[ABT_MODE & MODE_MASK]	= "abt",
-	[HYP_MODE & MODE_MASK]	= "hyp",
-	[UND_MODE & MODE_MASK]	= "und",
-	[SYSTEM_MODE & MODE_MASK] = "sys",
+/* The modes' names, from USR_MODE up: a mode is 0x10 to 0x1f. */
+static const char hyp_mode_names[][4] = {
+	[USR_MODE - USR_MODE]	= "usr",
+	[FIQ_MODE - USR_MODE]	= "fiq",
+	[IRQ_MODE - USR_MODE]	= "irq",
+	[SVC_MODE - USR_MODE]	= "svc",
+	[MON_MODE - USR_MODE]	= "mon",
+	[ABT_MODE - USR_MODE]	= "abt",
+	[HYP_MODE - USR_MODE]	= "hyp",
+	[UND_MODE - USR_MODE]	= "und",
+	[SYSTEM_MODE - USR_MODE] = "sys",
 };
 
-static const char *hyp_mode_name(int mode)
+static noinline const char *hyp_mode_name(int mode)
 {
+	unsigned int i = mode - USR_MODE;
+
 	if (mode <= 0)
 		return "unknown";
-	if ((unsigned int)mode >= ARRAY_SIZE(hyp_mode_names) ||
-	    !hyp_mode_names[mode])
+	if (i >= ARRAY_SIZE(hyp_mode_names) || !hyp_mode_names[i][0])
 		return "invalid";
-	return hyp_mode_names[mode];
+	return hyp_mode_names[i];
 }
 
 /*
