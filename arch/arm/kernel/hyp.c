@@ -966,45 +966,47 @@ static int __init hyp_stub_early_init(void)
 }
 early_initcall(hyp_stub_early_init);
 
-static ssize_t boot_mode_show(struct device *dev, struct device_attribute *attr,
-			      char *buf)
-{
-	return sysfs_emit(buf, "%s\n", hyp_mode_name(hyp_cpu_boot_mode(dev->id)));
-}
-static DEVICE_ATTR_RO(boot_mode);
+static const char *const hyp_provider_names[] = {
+	[HYP_PROVIDER_NONE]	= "none",
+	[HYP_PROVIDER_STUB]	= "stub",
+	[HYP_PROVIDER_FIRMWARE]	= "firmware",
+};
 
-static ssize_t hyp_provider_show(struct device *dev,
-				 struct device_attribute *attr, char *buf)
-{
-	static const char *const names[] = {
-		[HYP_PROVIDER_NONE]	= "none",
-		[HYP_PROVIDER_STUB]	= "stub",
-		[HYP_PROVIDER_FIRMWARE]	= "firmware",
-	};
-	int provider = hyp_cpu_provider(dev->id);
+static ssize_t hyp_show(struct device *dev, struct device_attribute *attr,
+			char *buf);
 
-	if (provider < 0 || provider >= ARRAY_SIZE(names))
-		return -EINVAL;
-	return sysfs_emit(buf, "%s\n", names[provider]);
-}
-static DEVICE_ATTR_RO(hyp_provider);
+/* Each CPU's boot_mode and hyp_provider. */
+static struct device_attribute dev_attr_boot_mode =
+	__ATTR(boot_mode, 0444, hyp_show, NULL);
+static struct device_attribute dev_attr_hyp_provider =
+	__ATTR(hyp_provider, 0444, hyp_show, NULL);
 
-static ssize_t system_boot_mode_show(struct device *dev,
-				     struct device_attribute *attr, char *buf)
-{
-	hyp_records_read();
-	if (is_hyp_mode_mismatched())
-		return sysfs_emit(buf, "mixed\n");
-	return sysfs_emit(buf, "%s\n", hyp_mode_name(READ_ONCE(hyp_common_mode)));
-}
-
+/* The system's, in /sys/devices/system/cpu: boot_mode and hyp_stub_lock. */
 static struct device_attribute dev_attr_system_boot_mode =
-	__ATTR(boot_mode, 0444, system_boot_mode_show, NULL);
+	__ATTR(boot_mode, 0444, hyp_show, NULL);
 
-static ssize_t hyp_stub_lock_show(struct device *dev,
-				  struct device_attribute *attr, char *buf)
+/* One show routine for the four files: each is one word. */
+static ssize_t hyp_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
 {
-	return sysfs_emit(buf, "%d\n", hyp_stub_locked());
+	const char *word;
+	int provider;
+
+	if (attr == &dev_attr_boot_mode) {
+		word = hyp_mode_name(hyp_cpu_boot_mode(dev->id));
+	} else if (attr == &dev_attr_hyp_provider) {
+		provider = hyp_cpu_provider(dev->id);
+		if (provider < 0)
+			return provider;
+		word = hyp_provider_names[provider];
+	} else if (attr == &dev_attr_system_boot_mode) {
+		hyp_records_read();
+		word = READ_ONCE(hyp_mixed) ? "mixed" :
+		       hyp_mode_name(READ_ONCE(hyp_common_mode));
+	} else {
+		word = hyp_stub_locked() ? "1" : "0";
+	}
+	return sysfs_emit(buf, "%s\n", word);
 }
 
 static ssize_t hyp_stub_lock_store(struct device *dev,
@@ -1022,7 +1024,8 @@ static ssize_t hyp_stub_lock_store(struct device *dev,
 	ret = hyp_stub_lock();
 	return ret ? ret : count;
 }
-static DEVICE_ATTR_RW(hyp_stub_lock);
+static struct device_attribute dev_attr_hyp_stub_lock =
+	__ATTR(hyp_stub_lock, 0644, hyp_show, hyp_stub_lock_store);
 
 static struct attribute *hyp_system_attrs[] = {
 	&dev_attr_system_boot_mode.attr,
