@@ -1027,6 +1027,16 @@ static ssize_t hyp_stub_lock_store(struct device *dev,
 static struct device_attribute dev_attr_hyp_stub_lock =
 	__ATTR(hyp_stub_lock, 0644, hyp_show, hyp_stub_lock_store);
 
+static struct attribute *hyp_cpu_attrs[] = {
+	&dev_attr_boot_mode.attr,
+	&dev_attr_hyp_provider.attr,
+	NULL
+};
+
+static const struct attribute_group hyp_cpu_group = {
+	.attrs = hyp_cpu_attrs,
+};
+
 static struct attribute *hyp_system_attrs[] = {
 	&dev_attr_system_boot_mode.attr,
 	&dev_attr_hyp_stub_lock.attr,
@@ -1091,9 +1101,7 @@ static int __init hyp_stub_sysfs_init(void)
 	for_each_possible_cpu(cpu) {
 		dev = get_cpu_device(cpu);
 		if (dev) {
-			ret = device_create_file(dev, &dev_attr_boot_mode);
-			if (!ret)
-				ret = device_create_file(dev, &dev_attr_hyp_provider);
+			ret = sysfs_create_group(&dev->kobj, &hyp_cpu_group);
 			if (ret)
 				return ret;
 		}
