@@ -494,11 +494,10 @@ static void __init hyp_layer_probe(void)
 	if (!ret && ((info.vectors & (HVC_VECTORS_ALIGN - 2)) ||
 		     !(info.vectors & ~HVC_VECTORS_THUMB)))
 		ret = -EIO;
-	if (ret == -ENODEV) {
-		pr_warn("HYP layer: in the device tree, but HVC is undefined: booting without it\n");
-		goto out;
-	} else if (ret) {
-		pr_warn("HYP layer: in the device tree, but what answers HVC is not one: booting without it\n");
+	if (ret) {
+		pr_warn("HYP layer: in the device tree, but %s: booting without it\n",
+			ret == -ENODEV ? "HVC is undefined" :
+			"what answers HVC is not one");
 		goto out;
 	}
 	hyp_layer_vectors = info.vectors;
@@ -893,20 +892,19 @@ static bool hyp_kexec_in_progress(void)
  */
 static int hyp_cpu_offline(unsigned int cpu)
 {
-	int ret;
+	u8 holder = this_cpu_read(hyp_holder);
+	bool kexec;
+	int ret = 0;
 
-	/*
-	 * Whatever the CPU comes back with is checked again when it is
-	 * online; until then no call may trust the layer it had.
-	 */
-	if (this_cpu_read(hyp_holder) == HYP_NOT_HELD) {
-		this_cpu_write(hyp_layer_here, false);
+	if (holder == HYP_HELD_BY_CLAIM)
 		return 0;
-	}
-	if (this_cpu_read(hyp_holder) != HYP_HELD_VIA_API)
-		return 0;
-	ret = hyp_reset_vectors();
+	if (holder == HYP_HELD_VIA_API)
+		ret = hyp_reset_vectors();
 	if (!ret) {
+		/*
+		 * Whatever the CPU comes back with is checked again when it
+		 * is online; until then no call may trust the layer it had.
+		 */
 		this_cpu_write(hyp_layer_here, false);
 		return 0;
 	}
@@ -914,13 +912,10 @@ static int hyp_cpu_offline(unsigned int cpu)
 	 * kexec takes the secondaries down and stops at BUG_ON() if one
 	 * stays: let it go, still counted as held (the restart is in SVC).
 	 */
-	if (hyp_kexec_in_progress()) {
-		pr_warn("CPU%u: its hypervisor did not hand HYP back (%d)\n", cpu, ret);
-		return 0;
-	}
-	pr_warn("CPU%u: its hypervisor did not hand HYP back (%d): staying online\n",
-		cpu, ret);
-	return -EBUSY;
+	kexec = hyp_kexec_in_progress();
+	pr_warn("CPU%u: its hypervisor did not hand HYP back (%d)%s\n", cpu, ret,
+		kexec ? "" : ": staying online");
+	return kexec ? 0 : -EBUSY;
 }
 
 /*
