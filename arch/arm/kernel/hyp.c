@@ -46,6 +46,11 @@ enum hyp_holder {
 	HYP_HELD_BY_CLAIM,	/* a hypervisor that claimed it (hyp_claim_cpu()) */
 };
 
+/*
+ * This CPU's state below is read and written on that CPU with interrupts
+ * off, or from its own hotplug thread: __this_cpu_*() are enough, and
+ * each write is one store.
+ */
 static DEFINE_PER_CPU(u8, hyp_holder);
 
 /* How many CPUs a hypervisor holds (any holder but the stub). */
@@ -62,7 +67,7 @@ static DEFINE_PER_CPU(u32, hyp_idle_off);	/* states hyp_cpuidle_hold() disabled 
 static void hyp_cpuidle_hold(bool held)
 {
 #ifdef CONFIG_CPU_IDLE
-	struct cpuidle_device *dev = this_cpu_read(cpuidle_devices);
+	struct cpuidle_device *dev = __this_cpu_read(cpuidle_devices);
 	struct cpuidle_driver *drv = dev ? cpuidle_get_cpu_driver(dev) : NULL;
 	u64 *disable;
 	u32 off = 0;
@@ -73,18 +78,18 @@ static void hyp_cpuidle_hold(bool held)
 		if (held && !(*disable & CPUIDLE_STATE_DISABLED_BY_DRIVER)) {
 			*disable |= CPUIDLE_STATE_DISABLED_BY_DRIVER;
 			off |= BIT(i);
-		} else if (!held && (this_cpu_read(hyp_idle_off) & BIT(i))) {
+		} else if (!held && (__this_cpu_read(hyp_idle_off) & BIT(i))) {
 			*disable &= ~CPUIDLE_STATE_DISABLED_BY_DRIVER;
 		}
 	}
-	this_cpu_write(hyp_idle_off, off);
+	__this_cpu_write(hyp_idle_off, off);
 #endif
 }
 
 /* This CPU's holder becomes @holder; keeps hyp_held and idle in step. */
 static void hyp_set_holder(u8 holder)
 {
-	u8 old = this_cpu_read(hyp_holder);
+	u8 old = __this_cpu_read(hyp_holder);
 
 	if (old == holder)
 		return;
@@ -95,7 +100,7 @@ static void hyp_set_holder(u8 holder)
 		atomic_dec(&hyp_held);
 		hyp_cpuidle_hold(false);
 	}
-	this_cpu_write(hyp_holder, holder);
+	__this_cpu_write(hyp_holder, holder);
 }
 
 /*
@@ -312,7 +317,7 @@ static int hyp_stub_here(void)
 {
 	if (!hyp_this_cpu_has_stub())
 		return -ENODEV;
-	if (this_cpu_read(hyp_holder) != HYP_NOT_HELD)
+	if (__this_cpu_read(hyp_holder) != HYP_NOT_HELD)
 		return -EBUSY;
 	return 0;
 }
@@ -376,9 +381,9 @@ static DEFINE_PER_CPU(bool, hyp_hvc_undefined);
 
 static int hyp_hvc_undef(struct pt_regs *regs, u32 instr)
 {
-	if (!this_cpu_read(hyp_hvc_probing))
+	if (!__this_cpu_read(hyp_hvc_probing))
 		return 1;
-	this_cpu_write(hyp_hvc_undefined, true);
+	__this_cpu_write(hyp_hvc_undefined, true);
 	regs->ARM_r0 = SMCCC_RET_NOT_SUPPORTED;
 	regs->ARM_pc += 4;			/* HVC is 32-bit in both sets */
 	return 0;
@@ -408,11 +413,11 @@ static int hyp_layer_answers(struct hyp_stub_info *info)
 {
 	struct hyp_stub_res res;
 
-	this_cpu_write(hyp_hvc_undefined, false);
-	this_cpu_write(hyp_hvc_probing, true);
+	__this_cpu_write(hyp_hvc_undefined, false);
+	__this_cpu_write(hyp_hvc_probing, true);
 	hyp_hvc(ARM_SMCCC_VERSION_FUNC_ID, 0, 0, 0, &res);
-	this_cpu_write(hyp_hvc_probing, false);
-	if (this_cpu_read(hyp_hvc_undefined))
+	__this_cpu_write(hyp_hvc_probing, false);
+	if (__this_cpu_read(hyp_hvc_undefined))
 		return -ENODEV;
 	if ((res.a0 & BIT(31)) || res.a0 < ARM_SMCCC_VERSION_1_1)
 		return -EIO;
@@ -438,9 +443,9 @@ static void hyp_layer_check_this_cpu(void)
 	if (!READ_ONCE(hyp_layer_found))
 		return;
 	local_irq_save(flags);
-	if (this_cpu_read(hyp_holder) != HYP_NOT_HELD)
+	if (__this_cpu_read(hyp_holder) != HYP_NOT_HELD)
 		goto out;
-	this_cpu_write(hyp_layer_here, false);
+	__this_cpu_write(hyp_layer_here, false);
 	if (hyp_cpu_boot_mode(cpu) != SVC_MODE)
 		goto out;
 	ret = hyp_layer_answers(&info);
@@ -451,7 +456,7 @@ static void hyp_layer_check_this_cpu(void)
 			cpu, ret);
 		goto out;
 	}
-	this_cpu_write(hyp_layer_here, true);
+	__this_cpu_write(hyp_layer_here, true);
 	if (info.state & HVC_ABI_STATE_LOCKED)
 		WRITE_ONCE(hyp_locked, true);
 out:
@@ -502,7 +507,7 @@ static void __init hyp_layer_probe(void)
 	}
 	hyp_layer_vectors = info.vectors;
 	WRITE_ONCE(hyp_layer_found, true);
-	this_cpu_write(hyp_layer_here, true);
+	__this_cpu_write(hyp_layer_here, true);
 	if (info.state & HVC_ABI_STATE_LOCKED)
 		WRITE_ONCE(hyp_locked, true);
 	pr_info("HYP layer: ABI %u.%u, vectors at %pa%s\n", info.version >> 16,
@@ -628,7 +633,7 @@ static void hyp_stub_lock_this_cpu(void *unused)
 
 	local_irq_save(flags);
 	if (!READ_ONCE(hyp_locked) || !hyp_this_cpu_has_stub() ||
-	    this_cpu_read(hyp_holder) != HYP_NOT_HELD) {
+	    __this_cpu_read(hyp_holder) != HYP_NOT_HELD) {
 		local_irq_restore(flags);
 		return;
 	}
@@ -697,7 +702,7 @@ int hyp_release_cpu(void)
 	int ret = 0;
 
 	local_irq_save(flags);
-	if (this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM) {
+	if (__this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM) {
 		ret = -EINVAL;
 	} else if (!hyp_this_cpu_has_stub()) {
 		hyp_set_holder(HYP_NOT_HELD);
@@ -732,7 +737,7 @@ int hyp_reset_vectors(void)
 	local_irq_save(flags);
 	if (!hyp_this_cpu_has_stub()) {
 		ret = -ENODEV;
-	} else if (this_cpu_read(hyp_holder) == HYP_HELD_BY_CLAIM) {
+	} else if (__this_cpu_read(hyp_holder) == HYP_HELD_BY_CLAIM) {
 		ret = -EBUSY;
 	} else {
 		ret = hyp_hvc(HVC_RESET_VECTORS, 0, 0, 0, NULL) ? -EIO : 0;
@@ -862,7 +867,7 @@ static int hyp_cpu_online(unsigned int cpu)
 	 * before the CPU went down, so only a claim can still be in force,
 	 * and only its hypervisor ends it (hyp_release_cpu()).
 	 */
-	if (this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM)
+	if (__this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM)
 		hyp_set_holder(HYP_NOT_HELD);
 	sync_boot_mode();
 	hyp_layer_check_this_cpu();
@@ -892,7 +897,7 @@ static bool hyp_kexec_in_progress(void)
  */
 static int hyp_cpu_offline(unsigned int cpu)
 {
-	u8 holder = this_cpu_read(hyp_holder);
+	u8 holder = __this_cpu_read(hyp_holder);
 	bool kexec;
 	int ret = 0;
 
@@ -905,7 +910,7 @@ static int hyp_cpu_offline(unsigned int cpu)
 		 * Whatever the CPU comes back with is checked again when it
 		 * is online; until then no call may trust the layer it had.
 		 */
-		this_cpu_write(hyp_layer_here, false);
+		__this_cpu_write(hyp_layer_here, false);
 		return 0;
 	}
 	/*
@@ -929,7 +934,7 @@ static int hyp_cpu_pm_notify(struct notifier_block *nb, unsigned long action,
 			     void *data)
 {
 	if (action == CPU_PM_ENTER &&
-	    this_cpu_read(hyp_holder) != HYP_NOT_HELD)
+	    __this_cpu_read(hyp_holder) != HYP_NOT_HELD)
 		return notifier_from_errno(-EBUSY);
 	return NOTIFY_OK;
 }
