@@ -591,6 +591,28 @@ phys_addr_t hyp_stub_vectors_phys(void)
 }
 EXPORT_SYMBOL_GPL(hyp_stub_vectors_phys);
 
+/*
+ * A hypervisor takes this CPU: @holder says how. Installed through the
+ * API, the stub is asked to install @vectors; a claim is just noted.
+ */
+static noinline int hyp_take_cpu(u8 holder, unsigned long vectors)
+{
+	unsigned long flags;
+	int ret;
+
+	local_irq_save(flags);
+	ret = hyp_stub_here();
+	if (!ret && READ_ONCE(hyp_locked))
+		ret = -EPERM;
+	else if (!ret && holder == HYP_HELD_VIA_API &&
+		 hyp_hvc(HVC_SET_VECTORS, vectors, 0, 0, NULL))
+		ret = -EIO;
+	if (!ret)
+		hyp_set_holder(holder);
+	local_irq_restore(flags);
+	return ret;
+}
+
 /**
  * hyp_set_vectors() - install a hypervisor's vectors on this CPU
  * @vectors: physical address of the HYP vector table, 32-byte aligned,
@@ -607,22 +629,9 @@ EXPORT_SYMBOL_GPL(hyp_stub_vectors_phys);
  */
 int hyp_set_vectors(phys_addr_t vectors)
 {
-	unsigned long flags;
-	int ret;
-
 	if ((vectors & (HVC_VECTORS_ALIGN - 2)) || vectors > U32_MAX)
 		return -EINVAL;
-
-	local_irq_save(flags);
-	ret = hyp_stub_here();
-	if (!ret && READ_ONCE(hyp_locked))
-		ret = -EPERM;
-	else if (!ret && hyp_hvc(HVC_SET_VECTORS, vectors, 0, 0, NULL))
-		ret = -EIO;
-	if (!ret)
-		hyp_set_holder(HYP_HELD_VIA_API);
-	local_irq_restore(flags);
-	return ret;
+	return hyp_take_cpu(HYP_HELD_VIA_API, vectors);
 }
 EXPORT_SYMBOL_GPL(hyp_set_vectors);
 
@@ -667,17 +676,7 @@ static void hyp_stub_lock_this_cpu(void *unused)
  */
 int hyp_claim_cpu(void)
 {
-	unsigned long flags;
-	int ret;
-
-	local_irq_save(flags);
-	ret = hyp_stub_here();
-	if (!ret && READ_ONCE(hyp_locked))
-		ret = -EPERM;
-	if (!ret)
-		hyp_set_holder(HYP_HELD_BY_CLAIM);
-	local_irq_restore(flags);
-	return ret;
+	return hyp_take_cpu(HYP_HELD_BY_CLAIM, 0);
 }
 EXPORT_SYMBOL_GPL(hyp_claim_cpu);
 
