@@ -376,14 +376,14 @@ static bool hyp_provider_answers(struct hyp_stub_info *info)
  * layer is. If there is none, HVC may be UNDEFINED (SCR.HCE clear): this
  * hook, on while the CPU probes, turns that into a failed call.
  */
-static DEFINE_PER_CPU(bool, hyp_hvc_probing);
-static DEFINE_PER_CPU(bool, hyp_hvc_undefined);
+enum { HYP_PROBE_OFF, HYP_PROBE_ON, HYP_PROBE_UNDEFINED };
+static DEFINE_PER_CPU(u8, hyp_hvc_probe);
 
 static int hyp_hvc_undef(struct pt_regs *regs, u32 instr)
 {
-	if (!__this_cpu_read(hyp_hvc_probing))
+	if (__this_cpu_read(hyp_hvc_probe) != HYP_PROBE_ON)
 		return 1;
-	__this_cpu_write(hyp_hvc_undefined, true);
+	__this_cpu_write(hyp_hvc_probe, HYP_PROBE_UNDEFINED);
 	regs->ARM_r0 = SMCCC_RET_NOT_SUPPORTED;
 	regs->ARM_pc += 4;			/* HVC is 32-bit in both sets */
 	return 0;
@@ -405,25 +405,33 @@ static struct undef_hook hyp_hvc_hook = {
 };
 
 /*
- * Whether the firmware's layer answers on this CPU, which entered in SVC;
- * if so @info gets its state. -ENODEV: HVC is undefined here; -EIO: what
- * answers is not a layer of this ABI. Interrupts off.
+ * Whether the firmware's layer answers on this CPU, which entered in SVC,
+ * with vectors HVBAR can hold, and @vectors if not 0 (the boot CPU's). If
+ * so, the CPU is over the layer, takes in its lock, and @info gets its
+ * state. -ENODEV: HVC is undefined here; -EIO: what answers is not a
+ * layer of this ABI, or not the same one. Interrupts off.
  */
-static int hyp_layer_answers(struct hyp_stub_info *info)
+static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
 {
 	struct hyp_stub_res res;
+	bool undefined;
 
-	__this_cpu_write(hyp_hvc_undefined, false);
-	__this_cpu_write(hyp_hvc_probing, true);
+	__this_cpu_write(hyp_hvc_probe, HYP_PROBE_ON);
 	hyp_hvc(ARM_SMCCC_VERSION_FUNC_ID, 0, 0, 0, &res);
-	__this_cpu_write(hyp_hvc_probing, false);
-	if (__this_cpu_read(hyp_hvc_undefined))
+	undefined = __this_cpu_read(hyp_hvc_probe) == HYP_PROBE_UNDEFINED;
+	__this_cpu_write(hyp_hvc_probe, HYP_PROBE_OFF);
+	if (undefined)
 		return -ENODEV;
-	if ((res.a0 & BIT(31)) || res.a0 < ARM_SMCCC_VERSION_1_1)
+	if ((res.a0 & BIT(31)) || res.a0 < ARM_SMCCC_VERSION_1_1 ||
+	    !hyp_provider_answers(info) ||
+	    !(info->features & HVC_ABI_FEAT_FIRMWARE) ||
+	    (info->vectors & (HVC_VECTORS_ALIGN - 2)) ||
+	    !(info->vectors & ~HVC_VECTORS_THUMB) ||
+	    (vectors && info->vectors != vectors))
 		return -EIO;
-	if (!hyp_provider_answers(info) ||
-	    !(info->features & HVC_ABI_FEAT_FIRMWARE))
-		return -EIO;
+	__this_cpu_write(hyp_layer_here, true);
+	if (info->state & HVC_ABI_STATE_LOCKED)
+		WRITE_ONCE(hyp_locked, true);
 	return 0;
 }
 
@@ -448,17 +456,10 @@ static void hyp_layer_check_this_cpu(void)
 	__this_cpu_write(hyp_layer_here, false);
 	if (hyp_cpu_boot_mode(cpu) != SVC_MODE)
 		goto out;
-	ret = hyp_layer_answers(&info);
-	if (!ret && info.vectors != hyp_layer_vectors)
-		ret = -EIO;
-	if (ret) {
+	ret = hyp_layer_answers(&info, hyp_layer_vectors);
+	if (ret)
 		pr_warn("CPU%u: the HYP layer does not answer here (%d): no HYP on this CPU\n",
 			cpu, ret);
-		goto out;
-	}
-	__this_cpu_write(hyp_layer_here, true);
-	if (info.state & HVC_ABI_STATE_LOCKED)
-		WRITE_ONCE(hyp_locked, true);
 out:
 	local_irq_restore(flags);
 }
@@ -470,7 +471,7 @@ out:
  */
 static void __init hyp_layer_probe(void)
 {
-	unsigned int cpu = smp_processor_id();
+	int mode = hyp_cpu_boot_mode(smp_processor_id());
 	struct hyp_stub_info info;
 	struct device_node *np;
 	const char *method;
@@ -487,18 +488,15 @@ static void __init hyp_layer_probe(void)
 		pr_warn("HYP layer: no method, or not \"hvc\": ignored\n");
 		goto out;
 	}
-	if (hyp_cpu_boot_mode(cpu) != SVC_MODE) {
+	if (mode != SVC_MODE) {
 		pr_info("HYP layer: entered in %s mode, not over the layer: ignored\n",
-			hyp_mode_name(hyp_cpu_boot_mode(cpu)));
+			hyp_mode_name(mode));
 		goto out;
 	}
 	register_undef_hook(&hyp_hvc_hook);
 	local_irq_save(flags);
-	ret = hyp_layer_answers(&info);
+	ret = hyp_layer_answers(&info, 0);
 	local_irq_restore(flags);
-	if (!ret && ((info.vectors & (HVC_VECTORS_ALIGN - 2)) ||
-		     !(info.vectors & ~HVC_VECTORS_THUMB)))
-		ret = -EIO;
 	if (ret) {
 		pr_warn("HYP layer: in the device tree, but %s: booting without it\n",
 			ret == -ENODEV ? "HVC is undefined" :
@@ -507,9 +505,6 @@ static void __init hyp_layer_probe(void)
 	}
 	hyp_layer_vectors = info.vectors;
 	WRITE_ONCE(hyp_layer_found, true);
-	__this_cpu_write(hyp_layer_here, true);
-	if (info.state & HVC_ABI_STATE_LOCKED)
-		WRITE_ONCE(hyp_locked, true);
 	pr_info("HYP layer: ABI %u.%u, vectors at %pa%s\n", info.version >> 16,
 		info.version & 0xffff, &hyp_layer_vectors,
 		info.state & HVC_ABI_STATE_LOCKED ? ", locked" : "");
