@@ -89,18 +89,14 @@ static void hyp_cpuidle_hold(bool held)
 /* This CPU's holder becomes @holder; keeps hyp_held and idle in step. */
 static void hyp_set_holder(u8 holder)
 {
-	u8 old = __this_cpu_read(hyp_holder);
+	bool was_held = __this_cpu_read(hyp_holder) != HYP_NOT_HELD;
+	bool held = holder != HYP_NOT_HELD;
 
-	if (old == holder)
-		return;
-	if (old == HYP_NOT_HELD) {
-		atomic_inc(&hyp_held);
-		hyp_cpuidle_hold(true);
-	} else if (holder == HYP_NOT_HELD) {
-		atomic_dec(&hyp_held);
-		hyp_cpuidle_hold(false);
-	}
 	__this_cpu_write(hyp_holder, holder);
+	if (held == was_held)
+		return;
+	atomic_add(held ? 1 : -1, &hyp_held);
+	hyp_cpuidle_hold(held);
 }
 
 /*
