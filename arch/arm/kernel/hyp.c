@@ -104,7 +104,6 @@ static void hyp_set_holder(u8 holder)
  * for predicates that must not do cache maintenance: __soft_restart()
  * calls is_hyp_mode_available() with the caches off.
  */
-static bool hyp_all_hyp;	/* every CPU that entered, last in HYP */
 static bool hyp_mixed;		/* CPUs that entered disagree */
 static bool hyp_any_stub;	/* some CPU last entered in HYP */
 static bool hyp_all_abi;	/* every CPU that entered has the stub or layer */
@@ -218,7 +217,6 @@ static void hyp_refresh(void)
 		if (hyp_cpu_provider(cpu) == HYP_PROVIDER_NONE)
 			all_abi = false;
 	}
-	WRITE_ONCE(hyp_all_hyp, first == HYP_MODE && !mixed);
 	WRITE_ONCE(hyp_mixed, mixed);
 	WRITE_ONCE(hyp_any_stub, any_hyp);
 	WRITE_ONCE(hyp_all_abi, first && all_abi);
@@ -832,7 +830,7 @@ void __init hyp_mode_check(void)
 	unsigned int cpu;
 
 	hyp_refresh();
-	if (READ_ONCE(hyp_all_hyp)) {
+	if (READ_ONCE(hyp_common_mode) == HYP_MODE) {
 		pr_info("All CPU(s) started in HYP mode.\n");
 		pr_info("Virtualization extensions available.\n");
 	} else if (is_hyp_mode_mismatched()) {
@@ -845,6 +843,18 @@ void __init hyp_mode_check(void)
 		pr_info("All CPU(s) started in SVC mode.\n");
 	}
 	hyp_reported = true;
+}
+
+/*
+ * This CPU entered the kernel again, as it does on resume: through the
+ * stub, or over the layer (which, powered off with the machine, comes
+ * back unlocked).
+ */
+static void hyp_resume(void)
+{
+	hyp_layer_check_this_cpu();
+	hyp_refresh();
+	hyp_stub_lock_this_cpu(NULL);
 }
 
 /* Runs on a CPU that came back online: through head.S, to the stub. */
@@ -860,11 +870,9 @@ static int hyp_cpu_online(unsigned int cpu)
 	if (__this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM)
 		hyp_set_holder(HYP_NOT_HELD);
 	sync_boot_mode();
-	hyp_layer_check_this_cpu();
-	hyp_refresh();
+	hyp_resume();
 	if (hyp_reported)
 		hyp_report_cpu(cpu);
-	hyp_stub_lock_this_cpu(NULL);
 	return 0;
 }
 
@@ -1036,15 +1044,6 @@ static struct attribute *hyp_system_attrs[] = {
 static const struct attribute_group hyp_system_group = {
 	.attrs = hyp_system_attrs,
 };
-
-/* Resume entered the boot CPU again: through the stub, or over the layer. */
-static void hyp_resume(void)
-{
-	hyp_layer_check_this_cpu();
-	hyp_refresh();
-	/* A layer powered off with the machine comes back unlocked. */
-	hyp_stub_lock_this_cpu(NULL);
-}
 
 /* Late in suspend and hibernation, after the notifiers: still nothing held. */
 static int hyp_suspend(void)
