@@ -1022,6 +1022,7 @@ static ssize_t hyp_stub_lock_store(struct device *dev,
 	ret = hyp_stub_lock();
 	return ret ? ret : count;
 }
+
 static struct device_attribute dev_attr_hyp_stub_lock =
 	__ATTR(hyp_stub_lock, 0644, hyp_show, hyp_stub_lock_store);
 
