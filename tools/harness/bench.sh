@@ -211,7 +211,7 @@ rm -f "$csv.tmp"
 		awk -F'\t' '{ printf "| %s | %s |\n", $1, $2 }' "$times"
 	fi
 } >"$md"
-column -t -s, "$csv"
+awk -F, '{ printf "%-38s %12s %12s %9s %9s  %s\n", $1, $2, $3, $4, $5, $6 }' "$csv"
 
 if [ $fast = 0 ]; then
 	# The boot costs as bars: ours beside upstream.
