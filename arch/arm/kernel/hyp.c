@@ -1088,14 +1088,6 @@ static int __init hyp_stub_sysfs_init(void)
 	register_pm_notifier(&hyp_pm_nb);
 	cpu_pm_register_notifier(&hyp_cpu_pm_nb);
 
-	for_each_possible_cpu(cpu) {
-		dev = get_cpu_device(cpu);
-		if (dev) {
-			ret = sysfs_create_group(&dev->kobj, &hyp_cpu_group);
-			if (ret)
-				return ret;
-		}
-	}
 	/*
 	 * The cpu subsystem's root device, /sys/devices/system/cpu, is where
 	 * it puts every CPU's device: the boot CPU's parent is that root.
@@ -1103,6 +1095,26 @@ static int __init hyp_stub_sysfs_init(void)
 	dev = get_cpu_device(0);
 	if (!dev)
 		return -ENODEV;
-	return sysfs_create_group(dev->kobj.parent, &hyp_system_group);
+	ret = sysfs_create_group(dev->kobj.parent, &hyp_system_group);
+	if (ret)
+		return ret;
+	for_each_possible_cpu(cpu) {
+		dev = get_cpu_device(cpu);
+		if (dev) {
+			ret = sysfs_create_group(&dev->kobj, &hyp_cpu_group);
+			if (ret)
+				goto undo;
+		}
+	}
+	return 0;
+undo:
+	/* No half set of files: remove the groups made so far, and the root's. */
+	while (cpu--) {
+		dev = get_cpu_device(cpu);
+		if (dev)
+			sysfs_remove_group(&dev->kobj, &hyp_cpu_group);
+	}
+	sysfs_remove_group(get_cpu_device(0)->kobj.parent, &hyp_system_group);
+	return ret;
 }
 device_initcall(hyp_stub_sysfs_init);
