@@ -4,7 +4,8 @@
 #
 # build/src is a git repository. Its first commit (tag "pristine") is the
 # unpacked Debian tarball. The series is then rebuilt as commits with git
-# plumbing on a scratch index, one commit per patch in patches/, each with
+# plumbing on a scratch index, one commit per patch in patches/ (NAME.patch,
+# a mail with hunks on upstream files, or NAME.msg, a message alone), each with
 # the owned files that patches/owners maps to it folded in, and build/src is
 # moved to the result with "git checkout": only files whose content differs
 # are rewritten, so the kernel's own make rebuilds no more than it must, and
@@ -164,14 +165,16 @@ build_series() {
 	for f in "$KBASE_PATCHES"/*.diff; do
 		[ -e "$f" ] || continue
 		f=$(basename "$f" .diff)
-		[ -f "$TOP/patches/$f.patch" ] ||
+		[ -f "$TOP/patches/$f.patch" ] || [ -f "$TOP/patches/$f.msg" ] ||
 			die "patches/$KBASE/$f.diff: there is no patches/$f.patch"
 	done
 
-	for patch in "$TOP"/patches/*.patch; do
-		[ -e "$patch" ] || continue
+	local all
+	mapfile -t all < <(find "$TOP/patches" -maxdepth 1 -type f \
+		\( -name '*.patch' -o -name '*.msg' \) | sort)
+	for patch in "${all[@]}"; do
 		p=$(basename "$patch")
-		local msg=$BUILD/series.msg info own=$KBASE_PATCHES/${p%.patch}.diff
+		local msg=$BUILD/series.msg info own=$KBASE_PATCHES/${p%.*}.diff
 		local skip=()
 		info=$(git_src mailinfo -b "$msg" /dev/null <"$patch")
 		if [ -f "$own" ]; then
@@ -179,8 +182,13 @@ build_series() {
 				skip+=(--exclude="$f")
 			done < <(sed -n 's|^+++ b/||p' "$own")
 		fi
-		# A patch may carry owned files alone (a new binding): no hunks.
-		if grep -q '^diff --git ' "$patch"; then
+		# NAME.msg: a commit message alone, for a patch that carries
+		# only owned files (a new binding), so that nothing in patches/
+		# is a .patch without a diff.
+		if [[ $p == *.msg ]]; then
+			! grep -q '^diff --git ' "$patch" ||
+				die "patches/$p has hunks: name it ${p%.msg}.patch"
+		else
 			base_text <"$patch" |
 				git_src apply --cached --whitespace=nowarn "${skip[@]}" - ||
 				die "patches/$p does not apply (on pristine $KBASE + the patches before it)"
