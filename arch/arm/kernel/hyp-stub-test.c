@@ -324,20 +324,20 @@ static void run_cycles(struct kunit *test, bool raw, int repeats)
 }
 
 /* The global record, the per-CPU records, the providers and the API agree. */
-static void hyp_stub_boot_mode_record_consistent(struct kunit *test)
+static void hyp_stub_entry_mode_record_consistent(struct kunit *test)
 {
 	bool all_abi = true, any_abi = false;
 	int primary, mode, provider;
 	unsigned int cpu;
 
 	/* The boot CPU is CPU 0: its record is the reference. */
-	primary = hyp_cpu_boot_mode(0);
+	primary = hyp_cpu_last_entry_mode(0);
 	KUNIT_EXPECT_TRUE(test, primary == HYP_MODE || primary == SVC_MODE);
-	KUNIT_EXPECT_EQ(test, hyp_cpu_boot_mode(nr_cpu_ids), -EINVAL);
+	KUNIT_EXPECT_EQ(test, hyp_cpu_last_entry_mode(nr_cpu_ids), -EINVAL);
 	KUNIT_EXPECT_EQ(test, hyp_cpu_provider(nr_cpu_ids), -EINVAL);
 
 	for_each_online_cpu(cpu) {
-		mode = hyp_cpu_boot_mode(cpu);
+		mode = hyp_cpu_last_entry_mode(cpu);
 		if (!is_hyp_mode_mismatched())
 			KUNIT_EXPECT_EQ_MSG(test, mode, primary, "CPU%u", cpu);
 	}
@@ -348,7 +348,7 @@ static void hyp_stub_boot_mode_record_consistent(struct kunit *test)
 	 * firmware's layer (it entered in SVC over it), and HYP takes installs.
 	 */
 	for_each_possible_cpu(cpu) {
-		mode = hyp_cpu_boot_mode(cpu);
+		mode = hyp_cpu_last_entry_mode(cpu);
 		provider = hyp_cpu_provider(cpu);
 		KUNIT_EXPECT_EQ_MSG(test, provider == HYP_PROVIDER_STUB, mode == HYP_MODE,
 				    "CPU%u", cpu);
@@ -710,7 +710,7 @@ static void hyp_stub_svc_boot_api_returns_enodev(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hyp_claim_cpu(), -ENODEV);
 	KUNIT_EXPECT_EQ(test, hyp_release_cpu(), -EINVAL);
 	KUNIT_EXPECT_FALSE(test, is_hyp_mode_available());
-	KUNIT_EXPECT_EQ(test, hyp_cpu_boot_mode(0), SVC_MODE);
+	KUNIT_EXPECT_EQ(test, hyp_cpu_last_entry_mode(0), SVC_MODE);
 	KUNIT_EXPECT_EQ(test, hyp_cpu_provider(0), HYP_PROVIDER_NONE);
 }
 
@@ -1085,7 +1085,7 @@ static void hyp_stub_lock_while_claimed(struct kunit *test)
 }
 
 static struct kunit_case hyp_stub_cases[] = {
-	KUNIT_CASE(hyp_stub_boot_mode_record_consistent),
+	KUNIT_CASE(hyp_stub_entry_mode_record_consistent),
 	KUNIT_CASE(hyp_stub_discover_reports_abi),
 	KUNIT_CASE(hyp_stub_refuses_bad_calls),
 	KUNIT_CASE(hyp_stub_testvisor_cycle_every_cpu),

@@ -138,12 +138,12 @@ static noinline const char *hyp_mode_name(int mode)
 }
 
 /*
- * hyp_cpu_boot_mode() and hyp_cpu_provider() are called all over this
+ * hyp_cpu_last_entry_mode() and hyp_cpu_provider() are called all over this
  * file: noinline keeps one copy of each, cache maintenance included.
  */
 
 /**
- * hyp_cpu_boot_mode() - the mode a CPU was in when it last entered the kernel
+ * hyp_cpu_last_entry_mode() - the mode a CPU last entered the kernel in
  * @cpu: logical CPU number
  *
  * A CPU is recorded each time it enters: at boot, when it comes back
@@ -152,14 +152,14 @@ static noinline const char *hyp_mode_name(int mode)
  * Return: the CPSR mode bits (HYP_MODE, SVC_MODE, ...), 0 if @cpu has not
  * entered the kernel, -EINVAL if @cpu is not a possible CPU.
  */
-noinline int hyp_cpu_boot_mode(unsigned int cpu)
+noinline int hyp_cpu_last_entry_mode(unsigned int cpu)
 {
 	if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
 		return -EINVAL;
 	sync_cache_r(&__hyp_cpu_mode[cpu]);
 	return READ_ONCE(__hyp_cpu_mode[cpu]) & MODE_MASK;
 }
-EXPORT_SYMBOL_GPL(hyp_cpu_boot_mode);
+EXPORT_SYMBOL_GPL(hyp_cpu_last_entry_mode);
 
 /*
  * The firmware's HYP layer: the device tree says it is there, and the boot
@@ -181,7 +181,7 @@ static DEFINE_PER_CPU(bool, hyp_layer_here);	/* answered at its last entry */
  */
 noinline int hyp_cpu_provider(unsigned int cpu)
 {
-	int mode = hyp_cpu_boot_mode(cpu);
+	int mode = hyp_cpu_last_entry_mode(cpu);
 
 	if (mode < 0)
 		return mode;
@@ -205,7 +205,7 @@ static void hyp_refresh(void)
 	int mode, first = 0;
 
 	for_each_possible_cpu(cpu) {
-		mode = hyp_cpu_boot_mode(cpu);
+		mode = hyp_cpu_last_entry_mode(cpu);
 		if (mode <= 0)
 			continue;
 		if (!first)
@@ -291,7 +291,7 @@ int hyp_held_cpus(void)
  * is_hyp_mode_mismatched() - whether CPUs entered the kernel in different modes
  *
  * Return: true while the CPUs that have entered the kernel last entered it
- * in different modes; hyp_cpu_boot_mode() tells which.
+ * in different modes; hyp_cpu_last_entry_mode() tells which.
  */
 bool is_hyp_mode_mismatched(void)
 {
@@ -448,7 +448,7 @@ static void hyp_layer_check_this_cpu(void)
 	if (__this_cpu_read(hyp_holder) != HYP_NOT_HELD)
 		goto out;
 	__this_cpu_write(hyp_layer_here, false);
-	if (hyp_cpu_boot_mode(cpu) != SVC_MODE)
+	if (hyp_cpu_last_entry_mode(cpu) != SVC_MODE)
 		goto out;
 	ret = hyp_layer_answers(&info, hyp_layer_vectors);
 	if (ret)
@@ -465,7 +465,7 @@ out:
  */
 static void __init hyp_layer_probe(void)
 {
-	int mode = hyp_cpu_boot_mode(smp_processor_id());
+	int mode = hyp_cpu_last_entry_mode(smp_processor_id());
 	struct hyp_stub_info info;
 	struct device_node *np;
 	const char *method;
@@ -814,7 +814,7 @@ early_param("hyp_stub_lock", hyp_stub_lock_param);
 static void hyp_report_cpu(unsigned int cpu)
 {
 	int primary = __boot_cpu_mode & MODE_MASK;
-	int mode = hyp_cpu_boot_mode(cpu);
+	int mode = hyp_cpu_last_entry_mode(cpu);
 
 	if (mode != primary)
 		pr_warn("CPU%u started in %s mode, the boot CPU in %s mode\n",
@@ -973,15 +973,15 @@ static const char *const hyp_provider_names[] = {
 static ssize_t hyp_show(struct device *dev, struct device_attribute *attr,
 			char *buf);
 
-/* Each CPU's boot_mode and hyp_provider. */
-static struct device_attribute dev_attr_boot_mode =
-	__ATTR(boot_mode, 0444, hyp_show, NULL);
+/* Each CPU's last_entry_mode and hyp_provider. */
+static struct device_attribute dev_attr_last_entry_mode =
+	__ATTR(last_entry_mode, 0444, hyp_show, NULL);
 static struct device_attribute dev_attr_hyp_provider =
 	__ATTR(hyp_provider, 0444, hyp_show, NULL);
 
-/* The system's, in /sys/devices/system/cpu: boot_mode and hyp_stub_lock. */
-static struct device_attribute dev_attr_system_boot_mode =
-	__ATTR(boot_mode, 0444, hyp_show, NULL);
+/* The system's, in /sys/devices/system/cpu: its summary, and the lock. */
+static struct device_attribute dev_attr_system_last_entry_mode =
+	__ATTR(last_entry_mode, 0444, hyp_show, NULL);
 
 /* One show routine for the four files: each is one word. */
 static ssize_t hyp_show(struct device *dev, struct device_attribute *attr,
@@ -990,14 +990,14 @@ static ssize_t hyp_show(struct device *dev, struct device_attribute *attr,
 	const char *word;
 	int provider;
 
-	if (attr == &dev_attr_boot_mode) {
-		word = hyp_mode_name(hyp_cpu_boot_mode(dev->id));
+	if (attr == &dev_attr_last_entry_mode) {
+		word = hyp_mode_name(hyp_cpu_last_entry_mode(dev->id));
 	} else if (attr == &dev_attr_hyp_provider) {
 		provider = hyp_cpu_provider(dev->id);
 		if (provider < 0)
 			return provider;
 		word = hyp_provider_names[provider];
-	} else if (attr == &dev_attr_system_boot_mode) {
+	} else if (attr == &dev_attr_system_last_entry_mode) {
 		hyp_records_read();
 		word = READ_ONCE(hyp_mixed) ? "mixed" :
 		       hyp_mode_name(READ_ONCE(hyp_common_mode));
@@ -1027,7 +1027,7 @@ static struct device_attribute dev_attr_hyp_stub_lock =
 	__ATTR(hyp_stub_lock, 0644, hyp_show, hyp_stub_lock_store);
 
 static struct attribute *hyp_cpu_attrs[] = {
-	&dev_attr_boot_mode.attr,
+	&dev_attr_last_entry_mode.attr,
 	&dev_attr_hyp_provider.attr,
 	NULL
 };
@@ -1037,7 +1037,7 @@ static const struct attribute_group hyp_cpu_group = {
 };
 
 static struct attribute *hyp_system_attrs[] = {
-	&dev_attr_system_boot_mode.attr,
+	&dev_attr_system_last_entry_mode.attr,
 	&dev_attr_hyp_stub_lock.attr,
 	NULL
 };
@@ -1091,6 +1091,9 @@ static int __init hyp_stub_sysfs_init(void)
 	/*
 	 * The cpu subsystem's root device, /sys/devices/system/cpu, is where
 	 * it puts every CPU's device: the boot CPU's parent is that root.
+	 * register_cpu() sets a CPU device's groups itself, and takes none
+	 * from the architecture: ours are added here, after it and before
+	 * user space starts, so that nothing looks for them too early.
 	 */
 	dev = get_cpu_device(0);
 	if (!dev)

@@ -118,8 +118,8 @@ cpus_sysfs() {
 	rc=0
 	for d in "$ROOT/sys/devices/system/cpu/cpu"[0-9]*; do
 		[ "$(cat "$d/online" 2>/dev/null || echo 1)" = 1 ] || continue
-		v=$(cat "$d/boot_mode") || return 1
-		diag "${d##*/}/boot_mode: $v"
+		v=$(cat "$d/last_entry_mode") || return 1
+		diag "${d##*/}/last_entry_mode: $v"
 		[ "$v" = "$(expected_mode "${d##*/cpu}")" ] || rc=1
 	done
 	return $rc
@@ -140,8 +140,8 @@ providers_sysfs() {
 }
 
 summary_sysfs() {
-	v=$(cat "$ROOT/sys/devices/system/cpu/boot_mode") || return 1
-	diag "boot_mode: $v"
+	v=$(cat "$ROOT/sys/devices/system/cpu/last_entry_mode") || return 1
+	diag "last_entry_mode: $v"
 	[ "$v" = "$H_expect" ]
 }
 
@@ -180,13 +180,13 @@ boot_checks() {
 		ktap_result mismatched_cpus_named mismatched_cpus_named
 	fi
 	if [ "$H_kernel" != base ]; then
-		ktap_result cpu_boot_mode_sysfs cpus_sysfs
-		ktap_result summary_boot_mode_sysfs summary_sysfs
+		ktap_result cpu_last_entry_mode_sysfs cpus_sysfs
+		ktap_result summary_last_entry_mode_sysfs summary_sysfs
 		ktap_result cpu_hyp_provider_sysfs providers_sysfs
 		ktap_result hyp_layer_reported hyp_layer_reported
 	else
 		# The baseline really is upstream (also after a kexec).
-		ktap_result unpatched_kernel test ! -e "$ROOT/sys/devices/system/cpu/boot_mode"
+		ktap_result unpatched_kernel test ! -e "$ROOT/sys/devices/system/cpu/last_entry_mode"
 	fi
 }
 

@@ -126,7 +126,7 @@ void hyp_layer_init(void);
 bool is_hyp_mode_available(void);
 bool hyp_soft_restart_in_hyp(void);
 bool is_hyp_mode_mismatched(void);
-int hyp_cpu_boot_mode(unsigned int cpu);
+int hyp_cpu_last_entry_mode(unsigned int cpu);
 int hyp_cpu_provider(unsigned int cpu);
 int hyp_set_vectors(phys_addr_t vectors);
 int hyp_reset_vectors(void);
@@ -165,7 +165,7 @@ static inline bool is_hyp_mode_mismatched(void)
 	return false;
 }
 
-static inline int hyp_cpu_boot_mode(unsigned int cpu)
+static inline int hyp_cpu_last_entry_mode(unsigned int cpu)
 {
 	return -ENODEV;
 }

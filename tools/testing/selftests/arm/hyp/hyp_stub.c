@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * What user space sees of the 32-bit ARM HYP stub
- * (Documentation/arm/hyp-abi.rst): the per-CPU and summary boot_mode files,
- * the per-CPU hyp_provider files, the write-once lock file, and that HVC
- * is not for user space.
+ * (Documentation/arm/hyp-abi.rst): the per-CPU and summary last_entry_mode
+ * files (the mode of each CPU's last entry), the per-CPU hyp_provider
+ * files, the write-once lock file, and that HVC is not for user space.
  *
  * usage: hyp_stub [--expect hyp|svc|mixed] [--provider stub|firmware|none]
  *                 [--destructive]
@@ -99,28 +99,28 @@ static bool cpu_mode(int cpu, char *buf, size_t len)
 {
 	char path[96];
 
-	snprintf(path, sizeof(path), CPU_DIR "/cpu%d/boot_mode", cpu);
+	snprintf(path, sizeof(path), CPU_DIR "/cpu%d/last_entry_mode", cpu);
 	return read_value(path, buf, len);
 }
 
-static bool has_boot_mode_file(int cpu)
+static bool has_entry_mode_file(int cpu)
 {
 	char v[16];
 
 	if (cpu_mode(cpu, v, sizeof(v)))
 		return true;
-	ksft_print_msg("cpu%d/boot_mode: %s\n", cpu, strerror(errno));
+	ksft_print_msg("cpu%d/last_entry_mode: %s\n", cpu, strerror(errno));
 	return false;
 }
 
 /* Online CPUs entered in hyp or svc; others may also not have entered. */
-static bool valid_boot_mode(int cpu)
+static bool valid_entry_mode(int cpu)
 {
 	char v[16];
 
 	if (!cpu_mode(cpu, v, sizeof(v)))
 		return false;
-	ksft_print_msg("cpu%d/boot_mode: %s%s\n", cpu, v,
+	ksft_print_msg("cpu%d/last_entry_mode: %s%s\n", cpu, v,
 		       cpu_online(cpu) ? "" : " (offline)");
 	if (!strcmp(v, "hyp") || !strcmp(v, "svc"))
 		return true;
@@ -182,12 +182,12 @@ static bool collect_mode(int cpu)
 	return true;
 }
 
-static void test_boot_mode_files(const char *possible)
+static void test_entry_mode_files(const char *possible)
 {
-	ksft_test_result(all_cpus_in(possible, has_boot_mode_file),
-			 "boot_mode_file_for_each_possible_cpu\n");
-	ksft_test_result(all_cpus_in(possible, valid_boot_mode),
-			 "boot_mode_values_hyp_or_svc\n");
+	ksft_test_result(all_cpus_in(possible, has_entry_mode_file),
+			 "last_entry_mode_file_for_each_possible_cpu\n");
+	ksft_test_result(all_cpus_in(possible, valid_entry_mode),
+			 "last_entry_mode_values_hyp_or_svc\n");
 }
 
 static void test_summary(const char *possible)
@@ -195,10 +195,10 @@ static void test_summary(const char *possible)
 	char summary[16];
 	bool ok;
 
-	ok = read_value(CPU_DIR "/boot_mode", summary, sizeof(summary)) &&
+	ok = read_value(CPU_DIR "/last_entry_mode", summary, sizeof(summary)) &&
 	     all_cpus_in(possible, collect_mode);
 	if (ok)
-		ksft_print_msg("boot_mode: %s, CPUs: %s\n", summary,
+		ksft_print_msg("last_entry_mode: %s, CPUs: %s\n", summary,
 			       mixed ? "mixed" : common);
 	ksft_test_result(ok && !strcmp(summary, mixed ? "mixed" : common),
 			 "summary_agrees_with_cpus\n");
@@ -268,7 +268,7 @@ static bool nobody_reads(void)
 {
 	char v[16];
 
-	return read_value(CPU_DIR "/boot_mode", v, sizeof(v)) &&
+	return read_value(CPU_DIR "/last_entry_mode", v, sizeof(v)) &&
 	       cpu_mode(0, v, sizeof(v)) && read_value(LOCK_FILE, v, sizeof(v));
 }
 
@@ -295,16 +295,17 @@ int main(int argc, char **argv)
 	}
 
 	ksft_print_header();
-	if (access(CPU_DIR "/boot_mode", F_OK))
-		ksft_exit_skip("no %s/boot_mode: kernel without the HYP stub record\n", CPU_DIR);
+	if (access(CPU_DIR "/last_entry_mode", F_OK))
+		ksft_exit_skip("no %s/last_entry_mode: kernel without the HYP stub record\n",
+			       CPU_DIR);
 	if (!read_value(CPU_DIR "/possible", possible, sizeof(possible)))
 		ksft_exit_fail_msg("cannot read %s/possible\n", CPU_DIR);
 	ksft_set_plan(11);
 
-	test_boot_mode_files(possible);
+	test_entry_mode_files(possible);
 	test_summary(possible);
 	ksft_test_result(all_cpus_in(possible, valid_provider),
-			 "hyp_provider_agrees_with_boot_mode\n");
+			 "hyp_provider_agrees_with_last_entry_mode\n");
 	if (!provider)
 		ksft_test_result_skip("hyp_provider_matches_boot (no --provider)\n");
 	else
