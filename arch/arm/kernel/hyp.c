@@ -274,17 +274,26 @@ bool notrace hyp_soft_restart_in_hyp(void)
 }
 
 /**
- * hyp_held_cpus() - how many CPUs a hypervisor holds
+ * hyp_refuse_if_held() - refuse what a hypervisor holding HYP would break
+ * @what: what is refused ("kexec", "hibernation"), for the message
  *
- * For code that must not run under a hypervisor it cannot call: kexec
- * refuses to load and hibernation to start while this is not 0.
+ * kexec and hibernation restart through HVC_SOFT_RESTART, which a
+ * hypervisor holding HYP would get instead of the stub, and the next
+ * kernel or the image would not have it: they are refused, with one
+ * message, while a hypervisor installed through hyp_set_vectors() or a
+ * claim holds a CPU.
  *
- * Return: the number of CPUs whose HYP a hypervisor installed through
- * hyp_set_vectors() or a claim holds.
+ * Return: 0 if no hypervisor holds a CPU, else -EBUSY.
  */
-int hyp_held_cpus(void)
+int hyp_refuse_if_held(const char *what)
 {
-	return atomic_read(&hyp_held);
+	int held = atomic_read(&hyp_held);
+
+	if (!held)
+		return 0;
+	pr_err("%s refused: a hypervisor holds HYP on %d CPU(s); hand it back first\n",
+	       what, held);
+	return -EBUSY;
 }
 
 /**
@@ -1049,7 +1058,7 @@ static const struct attribute_group hyp_system_group = {
 /* Late in suspend and hibernation, after the notifiers: still nothing held. */
 static int hyp_suspend(void)
 {
-	return hyp_held_cpus() ? -EBUSY : 0;
+	return atomic_read(&hyp_held) ? -EBUSY : 0;
 }
 
 static struct syscore_ops hyp_syscore_ops = {
@@ -1057,21 +1066,13 @@ static struct syscore_ops hyp_syscore_ops = {
 	.resume = hyp_resume,
 };
 
-/*
- * Hibernation restarts the boot CPU through HVC_SOFT_RESTART, which a
- * hypervisor holding HYP would get instead of the stub, and the image
- * would not have it: refuse until HYP is handed back.
- */
+/* Hibernation restarts the boot CPU through HVC_SOFT_RESTART. */
 static int hyp_pm_notify(struct notifier_block *nb, unsigned long action,
 			 void *data)
 {
-	int held = hyp_held_cpus();
-
-	if (action != PM_HIBERNATION_PREPARE || !held)
+	if (action != PM_HIBERNATION_PREPARE)
 		return NOTIFY_DONE;
-	pr_err("hibernation refused: a hypervisor holds HYP on %d CPU(s); hand it back first\n",
-	       held);
-	return notifier_from_errno(-EBUSY);
+	return notifier_from_errno(hyp_refuse_if_held("hibernation"));
 }
 
 static struct notifier_block hyp_pm_nb = {

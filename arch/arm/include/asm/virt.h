@@ -138,7 +138,7 @@ bool hyp_stub_locked(void);
 int hyp_stub_lock(void);
 int hyp_claim_cpu(void);
 int hyp_release_cpu(void);
-int hyp_held_cpus(void);
+int hyp_refuse_if_held(const char *what);
 
 #else /* !CONFIG_ARM_VIRT_EXT */
 
@@ -222,7 +222,7 @@ static inline int hyp_release_cpu(void)
 	return -ENODEV;
 }
 
-static inline int hyp_held_cpus(void)
+static inline int hyp_refuse_if_held(const char *what)
 {
 	return 0;
 }
