@@ -64,6 +64,9 @@ TESTS=(
 	"builds_lpae|host|$HARNESS/lint.sh objects lpae"
 	"builds_up|host|$HARNESS/lint.sh objects up"
 	"builds_without_virt_ext|host|$HARNESS/lint.sh objects novirt"
+	# Every prefix of the series builds (vmlinux), in the test config,
+	# Thumb-2+LPAE and without ARM_VIRT_EXT: the series bisects.
+	"every_prefix_builds|host|$HARNESS/prefixes.sh"
 	# Whole kernels of the variants QEMU can boot, each in the tree of
 	# its object-level build above (LPAE is booted with Thumb-2).
 	"zimage_modules_thumb2_lpae|host|$HARNESS/lint.sh zimage thumb2_lpae"
@@ -181,6 +184,7 @@ TESTS+=(
 	"k612_series_applies_on_pristine|host|${K612[*]} $HARNESS/series.sh --check"
 	"k612_series_checkpatch_strict|host|${K612[*]} $HARNESS/lint.sh checkpatch"
 	"k612_w1_sparse_clean_test|host|${K612[*]} $HARNESS/lint.sh objects lint"
+	"k612_every_prefix_builds_test|host|${K612[*]} $HARNESS/prefixes.sh test"
 	"k612_a15_hyp_2cpu_zimage|boot|boot --mode hyp --cpus 2"
 	"k612_a15_svc_2cpu_zimage|boot|boot --mode svc --cpus 2"
 	"k612_a15_hyp_4cpu_zimage|boot|boot --mode hyp --cpus 4"

@@ -119,6 +119,68 @@ base_text() {
 	s/\Q$ENV{PLACEHOLDER}\E/$ENV{IDENT}/g if $ENV{IDENT} ne ""'
 }
 
+# step_text PATCH FILE < IN > OUT: an owned file as it is once PATCH is
+# applied. One file holds every step of a file the series builds up over
+# several patches: lines from "/* series: TAG */" to "/* series: end */"
+# join the series with the patch that patches/steps names for TAG, and are
+# left out before it; lines from "/* series: until TAG */" to the next
+# "/* series: end */" are there only before it, for the few places where an
+# earlier patch has a line that a later one changes. Blocks nest; each
+# marker is alone on its line, and no marker is ever part of the series.
+# Where a left-out block leaves two blank lines together, one goes.
+step_text() {
+	PATCH=$1 FILE=$2 STEPS=$TOP/patches/steps perl -ne 'BEGIN {
+		open(my $s, "<", $ENV{STEPS}) or die "$ENV{STEPS}: $!\n";
+		while (<$s>) { my @f = split; $step{$f[0]} = $f[1] if @f == 2 && !/^#/ }
+		$hide = 0;
+	}
+	if (m{^\s*/\* series: (until )?(\S+) \*/\s*$}) {
+		my ($until, $tag) = ($1, $2);
+		if ($tag eq "end" && !$until) {
+			die "$ENV{FILE}:$.: series: end without a block\n" unless @open;
+			$hide-- if pop @open;
+			next;
+		}
+		die "$ENV{FILE}:$.: patches/steps has no step $tag\n" unless exists $step{$tag};
+		my $later = ($step{$tag} cmp $ENV{PATCH}) > 0;
+		my $h = $until ? !$later : $later;
+		push @open, $h;
+		$hide++ if $h;
+		next;
+	}
+	if ($hide) {
+		$gap = 1;
+		next;
+	}
+	# No two blank lines where a left-out block stood between them.
+	next if $gap && $blank && /^\s*$/;
+	$blank = /^\s*$/;
+	$gap = 0 unless $blank;
+	print;
+	END { die "$ENV{FILE}: a series block is not ended\n" if @open }'
+}
+
+# base_owned FILE < IN > OUT: IN with this base's hunks on the owned FILE,
+# patches/$KBASE/owned/FILE.diff, if any: where this base has another
+# interface than 6.1 and none serves both. Applied to the whole file, every
+# step included, so that it holds at every patch that carries the file.
+base_owned() {
+	local diff=$KBASE_PATCHES/owned/$1.diff tmp
+	if [ ! -f "$diff" ]; then
+		cat
+		return
+	fi
+	tmp=$(mktemp -d "$BUILD/owned.XXXXXX")
+	mkdir -p "$tmp/$(dirname "$1")"
+	cat >"$tmp/$1"
+	# patch(1), not git apply: under build/ git would take the paths as
+	# the project's own and skip them.
+	patch -s -p1 -F0 --no-backup-if-mismatch -d "$tmp" <"$diff" >&2 ||
+		die "patches/$KBASE/owned/$1.diff does not apply to $1"
+	cat "$tmp/$1"
+	rm -rf "$tmp"
+}
+
 # insert_maintainers ENTRYFILE < MAINTAINERS > NEW: our entry, sorted by title.
 insert_maintainers() {
 	awk -v entryfile="$1" '
@@ -193,11 +255,16 @@ build_series() {
 				git_src apply --cached --whitespace=nowarn "${skip[@]}" - ||
 				die "patches/$p does not apply (on pristine $KBASE + the patches before it)"
 		fi
+		# Every owned file that has joined the series by this patch,
+		# as it is at this patch (step_text).
 		while read -r f; do
-			[ "$(patch_for "$f")" = "$p" ] || continue
+			local owner
+			owner=$(patch_for "$f")
+			[[ ! $owner > $p ]] || continue
 			local mode=100644
 			[ -x "$TOP/$f" ] && mode=100755
-			owned=$(base_text <"$TOP/$f" | git_src hash-object -w --stdin)
+			owned=$(base_text <"$TOP/$f" | base_owned "$f" | step_text "$p" "$f" |
+				git_src hash-object -w --stdin) || die "cannot fold $f into patches/$p"
 			git_src update-index --add --cacheinfo "$mode,$owned,$(base_path "$f")"
 		done < <(owned_files | grep -vx MAINTAINERS)
 		# After the owned files: a base's hunks may also adapt one of

@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The kernel side of the HYP stub (hyp-stub.S): the mode each CPU entered
- * the kernel in, the boot report, sysfs, and the calls a hypervisor uses
- * to install itself in HYP mode. The same calls reach a HYP layer that
- * firmware keeps resident when it enters the kernel in SVC, found through
- * the device tree. See Documentation/arm/hyp-abi.rst.
+ * The kernel side of the HYP stub (hyp-stub.S):
+ *  - the mode each CPU last entered the kernel in, and the boot report;
+/* series: api */
+ *  - the calls a hypervisor uses to install itself in HYP mode;
+/* series: end */
+/* series: sysfs */
+ *  - what sysfs shows of them;
+/* series: end */
+/* series: layer */
+ *  - the same calls through a HYP layer that firmware keeps resident when
+ *    it enters the kernel in SVC, found through the device tree.
+/* series: end */
+ * See Documentation/arm/hyp-abi.rst.
  */
 
 #define pr_fmt(fmt) "CPU: " fmt
@@ -36,7 +44,8 @@
 /* Filled in by hyp-stub.S, indexed by logical CPU; 0: never entered. */
 extern u32 __hyp_cpu_mode[NR_CPUS];
 
-/* Locked by hyp_stub_lock=/sysfs; the stub holds the state that counts. */
+/* series: api */
+/* Locked by hyp_stub_lock() or its parameter; the stub holds the state. */
 static bool hyp_locked;
 
 /* Who holds HYP on a CPU that has the stub. */
@@ -98,6 +107,7 @@ static void hyp_set_holder(u8 holder)
 	atomic_add(held ? 1 : -1, &hyp_held);
 	hyp_cpuidle_hold(held);
 }
+/* series: end */
 
 /*
  * What the per-CPU records said when they were last read (hyp_refresh()),
@@ -106,7 +116,7 @@ static void hyp_set_holder(u8 holder)
  */
 static bool hyp_mixed;		/* CPUs that entered disagree */
 static bool hyp_any_stub;	/* some CPU last entered in HYP */
-static bool hyp_all_abi;	/* every CPU that entered has the stub or layer */
+static bool hyp_all_abi;	/* every CPU that entered has HYP to call */
 static int hyp_common_mode;	/* their mode if they agree, else 0 */
 static bool hyp_refreshed;	/* the values above have been read once */
 
@@ -161,6 +171,7 @@ noinline int hyp_cpu_last_entry_mode(unsigned int cpu)
 }
 EXPORT_SYMBOL_GPL(hyp_cpu_last_entry_mode);
 
+/* series: layer */
 /*
  * The firmware's HYP layer: the device tree says it is there, and the boot
  * CPU checked that it answers as one; then each CPU that enters in SVC is
@@ -169,15 +180,20 @@ EXPORT_SYMBOL_GPL(hyp_cpu_last_entry_mode);
 static bool hyp_layer_found;
 static phys_addr_t hyp_layer_vectors;		/* where HVBAR goes back to */
 static DEFINE_PER_CPU(bool, hyp_layer_here);	/* answered at its last entry */
+/* series: end */
 
 /**
  * hyp_cpu_provider() - where a CPU's HYP comes from
  * @cpu: logical CPU number
  *
  * Return: HYP_PROVIDER_STUB if @cpu last entered the kernel in HYP (the
- * kernel's stub), HYP_PROVIDER_FIRMWARE if it entered in SVC and the
- * firmware's HYP layer answered there, HYP_PROVIDER_NONE otherwise (no HVC
- * may be issued there), -EINVAL if @cpu is not a possible CPU.
+ * kernel's stub);
+/* series: layer */
+ * HYP_PROVIDER_FIRMWARE if it entered in SVC and the firmware's HYP
+ * layer answered there;
+/* series: end */
+ * HYP_PROVIDER_NONE otherwise (no HVC may be issued there); -EINVAL if
+ * @cpu is not a possible CPU.
  */
 noinline int hyp_cpu_provider(unsigned int cpu)
 {
@@ -187,8 +203,10 @@ noinline int hyp_cpu_provider(unsigned int cpu)
 		return mode;
 	if (mode == HYP_MODE)
 		return HYP_PROVIDER_STUB;
+/* series: layer */
 	if (mode && READ_ONCE(per_cpu(hyp_layer_here, cpu)))
 		return HYP_PROVIDER_FIRMWARE;
+/* series: end */
 	return HYP_PROVIDER_NONE;
 }
 EXPORT_SYMBOL_GPL(hyp_cpu_provider);
@@ -225,9 +243,8 @@ static void hyp_refresh(void)
 }
 
 /*
- * Until the first refresh (hyp_layer_init(), from init_IRQ()), read the
- * records on demand: only the boot CPU has entered then, and the caches
- * are on.
+ * Until the first refresh, read the records on demand: only the boot CPU
+ * has entered then, and the caches are on.
  */
 static void notrace hyp_records_read(void)
 {
@@ -239,38 +256,54 @@ static void notrace hyp_records_read(void)
  * is_hyp_mode_available() - whether a hypervisor can install itself
  *
  * True when every CPU that has entered the kernel has HYP the kernel may
- * call: it last entered in HYP mode (the stub), or in SVC over the
- * firmware's HYP layer; HYP is not locked; and no hypervisor holds a CPU.
- * A CPU that entered in SVC once and in HYP since counts as HYP. A
+ * call: it last entered in HYP mode, and so has the stub. A CPU that
+ * entered in SVC once and in HYP since counts as HYP.
+/* series: layer */
+ * So does a CPU that entered in SVC over the firmware's HYP layer; the
+ * GIC and timer drivers, which ask at boot, ask once the layer has been
+ * checked (hyp_layer_init()).
+/* series: end */
+/* series: api */
+ * HYP must also be free: not locked, and held by no hypervisor. A
  * hypervisor then installs on each CPU with hyp_set_vectors(), or claims
- * it first with hyp_claim_cpu() if it issues HVC_SET_VECTORS itself. The
- * GIC and timer drivers ask at boot, once the layer has been checked
- * (hyp_layer_init()).
+ * it first with hyp_claim_cpu() if it issues HVC_SET_VECTORS itself.
+/* series: end */
  *
  * Return: true if a hypervisor can install itself on every CPU.
  */
 bool notrace is_hyp_mode_available(void)
 {
 	hyp_records_read();
-	return READ_ONCE(hyp_all_abi) && !READ_ONCE(hyp_locked) &&
-	       !atomic_read(&hyp_held);
+/* series: api */
+	if (READ_ONCE(hyp_locked) || atomic_read(&hyp_held))
+		return false;
+/* series: end */
+	return READ_ONCE(hyp_all_abi);
 }
 EXPORT_SYMBOL_GPL(is_hyp_mode_available);
 
+/* series: api */
 /**
  * hyp_soft_restart_in_hyp() - whether kexec and hibernation restart in HYP
  *
  * They restart the way the kernel was entered: through the stub's
  * HVC_SOFT_RESTART when every CPU has the stub and HYP is free, in SVC
- * otherwise. Over the firmware's layer that is SVC, so that the next
- * kernel (or the resumed image) is entered as this one was and finds the
- * layer again. Safe with the caches off: __soft_restart() calls it then.
+ * otherwise.
+/* series: layer */
+ * Over the firmware's layer that is SVC, so that the next kernel (or the
+ * resumed image) is entered as this one was and finds the layer again.
+/* series: end */
+ * Safe with the caches off: __soft_restart() calls it then.
  *
  * Return: true to restart in HYP.
  */
 bool notrace hyp_soft_restart_in_hyp(void)
 {
-	return is_hyp_mode_available() && !READ_ONCE(hyp_layer_found);
+/* series: layer */
+	if (READ_ONCE(hyp_layer_found))
+		return false;
+/* series: end */
+	return is_hyp_mode_available();
 }
 
 /**
@@ -295,6 +328,7 @@ int hyp_refuse_if_held(const char *what)
 	       what, held);
 	return -EBUSY;
 }
+/* series: end */
 
 /**
  * is_hyp_mode_mismatched() - whether CPUs entered the kernel in different modes
@@ -309,6 +343,7 @@ bool is_hyp_mode_mismatched(void)
 }
 EXPORT_SYMBOL_GPL(is_hyp_mode_mismatched);
 
+/* series: api */
 /* Whether this CPU has HYP the kernel may call: the stub or the layer. */
 static bool hyp_this_cpu_has_stub(void)
 {
@@ -373,7 +408,9 @@ static bool hyp_provider_answers(struct hyp_stub_info *info)
 	info->vectors = res.a3;
 	return true;
 }
+/* series: end */
 
+/* series: layer */
 /*
  * The first HVC on a CPU entered in SVC goes where the device tree says a
  * layer is. If there is none, HVC may be UNDEFINED (SCR.HCE clear): this
@@ -528,7 +565,9 @@ void __init hyp_layer_init(void)
 	hyp_layer_probe();
 	hyp_refresh();
 }
+/* series: end */
 
+/* series: api */
 /**
  * hyp_stub_call() - issue one HVC on this CPU
  * @fn: function number (r0)
@@ -542,8 +581,8 @@ void __init hyp_layer_init(void)
  * preemption disabled to know which CPU it ran on.
  *
  * Return: 0 once the HVC was issued (its result is in @res), -ENODEV if
- * this CPU has neither the stub nor the firmware's layer: there HVC is
- * undefined, or reaches HYP that is not the kernel's to call.
+ * this CPU has no HYP the kernel may call (hyp_cpu_provider()): there HVC
+ * is undefined, or reaches HYP that is not the kernel's to call.
  */
 int hyp_stub_call(unsigned long fn, unsigned long a1, unsigned long a2,
 		  unsigned long a3, struct hyp_stub_res *res)
@@ -564,21 +603,27 @@ EXPORT_SYMBOL_GPL(hyp_stub_call);
  * hyp_stub_vectors_phys() - where HVBAR goes back to on this CPU
  *
  * What a hypervisor's HVC_RESET_VECTORS handler writes back to HVBAR: the
- * stub's vector table, or on a CPU over the firmware's layer, the layer's
- * (which the layer reports). Bit 0 set means they are Thumb code: the
- * hypervisor sets HSCTLR.TE to it and HVBAR to the rest. Call it on the
- * CPU concerned.
+ * stub's vector table.
+/* series: layer */
+ * On a CPU over the firmware's layer, the layer's (which the layer
+ * reports).
+/* series: end */
+ * Bit 0 set means they are Thumb code: the hypervisor sets HSCTLR.TE to
+ * it and HVBAR to the rest. Call it on the CPU concerned.
  *
  * Return: the physical address, with bit 0 as above, or 0 when no CPU has
- * either.
+ * HYP the kernel may call.
  */
 phys_addr_t hyp_stub_vectors_phys(void)
 {
 	hyp_records_read();
-	if (hyp_cpu_provider(raw_smp_processor_id()) == HYP_PROVIDER_FIRMWARE)
+/* series: layer */
+	if (hyp_cpu_provider(raw_smp_processor_id()) == HYP_PROVIDER_FIRMWARE ||
+	    (!READ_ONCE(hyp_any_stub) && READ_ONCE(hyp_layer_found)))
 		return hyp_layer_vectors;
+/* series: end */
 	if (!READ_ONCE(hyp_any_stub))
-		return READ_ONCE(hyp_layer_found) ? hyp_layer_vectors : 0;
+		return 0;
 	/*
 	 * head.S set HVBAR at the address the kernel was entered at, the
 	 * identity map's. After a physical address fix-up (Keystone with
@@ -749,7 +794,7 @@ int hyp_reset_vectors(void)
 EXPORT_SYMBOL_GPL(hyp_reset_vectors);
 
 /**
- * hyp_stub_discover() - ask this CPU's stub, or layer, what it offers
+ * hyp_stub_discover() - ask this CPU's HYP provider what it offers
  * @info: filled in with the ABI revision, features, state and the
  *	  vectors HVBAR goes back to
  *
@@ -757,7 +802,7 @@ EXPORT_SYMBOL_GPL(hyp_reset_vectors);
  * make them too. HVC_ABI_FEAT_FIRMWARE in the features tells the layer
  * from the kernel's stub.
  *
- * Return: 0 on success, -ENODEV if this CPU has neither, -EBUSY if a
+ * Return: 0 on success, -ENODEV if this CPU has no provider, -EBUSY if a
  * hypervisor holds this CPU (installed through hyp_set_vectors(), or
  * claimed), -EIO if what answered is not of this ABI.
  */
@@ -800,7 +845,7 @@ EXPORT_SYMBOL_GPL(hyp_stub_locked);
  * it is_hyp_mode_available() is false and hyp_claim_cpu() fails. There is
  * no unlock.
  *
- * Return: 0 on success, -ENODEV if no CPU has the stub or the layer.
+ * Return: 0 on success, -ENODEV if no CPU has HYP the kernel may call.
  */
 int hyp_stub_lock(void)
 {
@@ -818,6 +863,7 @@ static int __init hyp_stub_lock_param(char *arg)
 	return 0;
 }
 early_param("hyp_stub_lock", hyp_stub_lock_param);
+/* series: end */
 
 /* Say how this CPU entered if it disagrees with the boot CPU. */
 static void hyp_report_cpu(unsigned int cpu)
@@ -855,20 +901,31 @@ void __init hyp_mode_check(void)
 }
 
 /*
- * This CPU entered the kernel again, as it does on resume: through the
- * stub, or over the layer (which, powered off with the machine, comes
- * back unlocked).
+ * This CPU entered the kernel again, as it does on resume, through the
+ * stub: its record is read again.
+/* series: layer */
+ * Or over the layer, which is checked again: powered off with the
+ * machine, it comes back unlocked.
+/* series: end */
+/* series: api */
+ * The lock is engaged again where it was.
+/* series: end */
  */
 static void hyp_resume(void)
 {
+/* series: layer */
 	hyp_layer_check_this_cpu();
+/* series: end */
 	hyp_refresh();
+/* series: api */
 	hyp_stub_lock_this_cpu(NULL);
+/* series: end */
 }
 
 /* Runs on a CPU that came back online: through head.S, to the stub. */
 static int hyp_cpu_online(unsigned int cpu)
 {
+/* series: api */
 	/*
 	 * Through head.S HVBAR holds the stub again, unless the CPU never
 	 * left (a failed offline rolls back through here, and cpu_die() may
@@ -878,6 +935,7 @@ static int hyp_cpu_online(unsigned int cpu)
 	 */
 	if (__this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM)
 		hyp_set_holder(HYP_NOT_HELD);
+/* series: end */
 	sync_boot_mode();
 	hyp_resume();
 	if (hyp_reported)
@@ -885,6 +943,7 @@ static int hyp_cpu_online(unsigned int cpu)
 	return 0;
 }
 
+/* series: api */
 static bool hyp_kexec_in_progress(void)
 {
 #ifdef CONFIG_KEXEC_CORE
@@ -912,22 +971,25 @@ static int hyp_cpu_offline(unsigned int cpu)
 		return 0;
 	if (holder == HYP_HELD_VIA_API)
 		ret = hyp_reset_vectors();
-	if (!ret) {
+	if (ret) {
 		/*
-		 * Whatever the CPU comes back with is checked again when it
-		 * is online; until then no call may trust the layer it had.
+		 * kexec takes the secondaries down and stops at BUG_ON() if
+		 * one stays: let it go, still counted as held (the restart is
+		 * in SVC).
 		 */
-		__this_cpu_write(hyp_layer_here, false);
-		return 0;
+		kexec = hyp_kexec_in_progress();
+		pr_warn("CPU%u: its hypervisor did not hand HYP back (%d)%s\n",
+			cpu, ret, kexec ? "" : ": staying online");
+		return kexec ? 0 : -EBUSY;
 	}
+/* series: layer */
 	/*
-	 * kexec takes the secondaries down and stops at BUG_ON() if one
-	 * stays: let it go, still counted as held (the restart is in SVC).
+	 * Whatever the CPU comes back with is checked again when it is
+	 * online; until then no call may trust the layer it had.
 	 */
-	kexec = hyp_kexec_in_progress();
-	pr_warn("CPU%u: its hypervisor did not hand HYP back (%d)%s\n", cpu, ret,
-		kexec ? "" : ": staying online");
-	return kexec ? 0 : -EBUSY;
+	__this_cpu_write(hyp_layer_here, false);
+/* series: end */
+	return 0;
 }
 
 /*
@@ -950,6 +1012,33 @@ static struct notifier_block hyp_cpu_pm_nb = {
 	.notifier_call = hyp_cpu_pm_notify,
 };
 
+/* Late in suspend and hibernation, after the notifiers: still nothing held. */
+static int hyp_suspend(void)
+{
+	return atomic_read(&hyp_held) ? -EBUSY : 0;
+}
+
+/* Hibernation restarts the boot CPU through HVC_SOFT_RESTART. */
+static int hyp_pm_notify(struct notifier_block *nb, unsigned long action,
+			 void *data)
+{
+	if (action != PM_HIBERNATION_PREPARE)
+		return NOTIFY_DONE;
+	return notifier_from_errno(hyp_refuse_if_held("hibernation"));
+}
+
+static struct notifier_block hyp_pm_nb = {
+	.notifier_call = hyp_pm_notify,
+};
+/* series: end */
+
+static struct syscore_ops hyp_syscore_ops = {
+/* series: api */
+	.suspend = hyp_suspend,
+/* series: end */
+	.resume = hyp_resume,
+};
+
 static int __init hyp_stub_early_init(void)
 {
 	int ret;
@@ -961,22 +1050,37 @@ static int __init hyp_stub_early_init(void)
 	 */
 	__sync_cache_range_w(__cpu_logical_map, sizeof(__hyp_cpu_mode));
 	hyp_refresh();
+/* series: api */
 	hyp_stub_lock_this_cpu(NULL);
+/* series: end */
+	register_syscore_ops(&hyp_syscore_ops);
+/* series: api */
+	register_pm_notifier(&hyp_pm_nb);
+	cpu_pm_register_notifier(&hyp_cpu_pm_nb);
+/* series: end */
 	/*
-	 * Before smp_init() brings the secondaries up: each then checks its
-	 * layer and locks itself as it comes online, at boot as after
-	 * hotplug, and the boot waits for no cross-call.
+	 * Before smp_init() brings the secondaries up: each is then seen to
+	 * as it comes online, at boot as after hotplug, and the boot waits
+	 * for no cross-call.
 	 */
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "arm/hyp-stub:online",
+/* series: until api */
+					hyp_cpu_online, NULL);
+/* series: end */
+/* series: api */
 					hyp_cpu_online, hyp_cpu_offline);
+/* series: end */
 	return ret < 0 ? ret : 0;
 }
 early_initcall(hyp_stub_early_init);
 
+/* series: sysfs */
 static const char *const hyp_provider_names[] = {
 	[HYP_PROVIDER_NONE]	= "none",
 	[HYP_PROVIDER_STUB]	= "stub",
+/* series: layer */
 	[HYP_PROVIDER_FIRMWARE]	= "firmware",
+/* series: end */
 };
 
 static ssize_t hyp_show(struct device *dev, struct device_attribute *attr,
@@ -1055,39 +1159,11 @@ static const struct attribute_group hyp_system_group = {
 	.attrs = hyp_system_attrs,
 };
 
-/* Late in suspend and hibernation, after the notifiers: still nothing held. */
-static int hyp_suspend(void)
-{
-	return atomic_read(&hyp_held) ? -EBUSY : 0;
-}
-
-static struct syscore_ops hyp_syscore_ops = {
-	.suspend = hyp_suspend,
-	.resume = hyp_resume,
-};
-
-/* Hibernation restarts the boot CPU through HVC_SOFT_RESTART. */
-static int hyp_pm_notify(struct notifier_block *nb, unsigned long action,
-			 void *data)
-{
-	if (action != PM_HIBERNATION_PREPARE)
-		return NOTIFY_DONE;
-	return notifier_from_errno(hyp_refuse_if_held("hibernation"));
-}
-
-static struct notifier_block hyp_pm_nb = {
-	.notifier_call = hyp_pm_notify,
-};
-
 static int __init hyp_stub_sysfs_init(void)
 {
 	struct device *dev;
 	unsigned int cpu;
 	int ret;
-
-	register_syscore_ops(&hyp_syscore_ops);
-	register_pm_notifier(&hyp_pm_nb);
-	cpu_pm_register_notifier(&hyp_cpu_pm_nb);
 
 	/*
 	 * The cpu subsystem's root device, /sys/devices/system/cpu, is where
@@ -1122,3 +1198,4 @@ undo:
 	return ret;
 }
 device_initcall(hyp_stub_sysfs_init);
+/* series: end */

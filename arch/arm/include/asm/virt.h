@@ -81,6 +81,7 @@
 #include <linux/types.h>
 #include <asm/cacheflush.h>
 
+/* series: api */
 /* What HYP on a CPU answers to the discovery calls. */
 struct hyp_stub_info {
 	u32 version;		/* HVC_ABI_REVISION: major << 16 | minor */
@@ -88,18 +89,23 @@ struct hyp_stub_info {
 	u32 state;		/* HVC_ABI_STATE_* */
 	phys_addr_t vectors;	/* where HVBAR goes back to */
 };
+/* series: end */
 
 /* Where a CPU's HYP comes from (hyp_cpu_provider()). */
 enum hyp_provider {
 	HYP_PROVIDER_NONE,	/* no HYP the kernel may call */
 	HYP_PROVIDER_STUB,	/* entered in HYP: the kernel's stub */
+/* series: layer */
 	HYP_PROVIDER_FIRMWARE,	/* entered in SVC over the firmware's layer */
+/* series: end */
 };
 
+/* series: api */
 /* r0-r3 as the HYP side left them after a call. */
 struct hyp_stub_res {
 	unsigned long a0, a1, a2, a3;
 };
+/* series: end */
 
 #ifdef CONFIG_ARM_VIRT_EXT
 /*
@@ -110,7 +116,7 @@ struct hyp_stub_res {
  */
 extern int __boot_cpu_mode;
 
-/* The stub's vector table; modules use hyp_stub_vectors_phys(). */
+/* The stub's vector table, at the address it is linked at. */
 extern char __hyp_stub_vectors[];
 
 /* The stub's state (HVC_ABI_STATE_*): written in HYP alone. */
@@ -122,12 +128,15 @@ static inline void sync_boot_mode(void)
 }
 
 void hyp_mode_check(void);
+/* series: layer */
 void hyp_layer_init(void);
+/* series: end */
 bool is_hyp_mode_available(void);
-bool hyp_soft_restart_in_hyp(void);
 bool is_hyp_mode_mismatched(void);
 int hyp_cpu_last_entry_mode(unsigned int cpu);
 int hyp_cpu_provider(unsigned int cpu);
+/* series: api */
+bool hyp_soft_restart_in_hyp(void);
 int hyp_set_vectors(phys_addr_t vectors);
 int hyp_reset_vectors(void);
 phys_addr_t hyp_stub_vectors_phys(void);
@@ -139,6 +148,7 @@ int hyp_stub_lock(void);
 int hyp_claim_cpu(void);
 int hyp_release_cpu(void);
 int hyp_refuse_if_held(const char *what);
+/* series: end */
 
 #else /* !CONFIG_ARM_VIRT_EXT */
 
@@ -148,14 +158,11 @@ static inline void sync_boot_mode(void) { }
 
 static inline void hyp_mode_check(void) { }
 
+/* series: layer */
 static inline void hyp_layer_init(void) { }
+/* series: end */
 
 static inline bool is_hyp_mode_available(void)
-{
-	return false;
-}
-
-static inline bool hyp_soft_restart_in_hyp(void)
 {
 	return false;
 }
@@ -173,6 +180,12 @@ static inline int hyp_cpu_last_entry_mode(unsigned int cpu)
 static inline int hyp_cpu_provider(unsigned int cpu)
 {
 	return HYP_PROVIDER_NONE;
+}
+
+/* series: api */
+static inline bool hyp_soft_restart_in_hyp(void)
+{
+	return false;
 }
 
 static inline int hyp_set_vectors(phys_addr_t vectors)
@@ -226,6 +239,7 @@ static inline int hyp_refuse_if_held(const char *what)
 {
 	return 0;
 }
+/* series: end */
 #endif /* CONFIG_ARM_VIRT_EXT */
 
 #ifndef ZIMAGE

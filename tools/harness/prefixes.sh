@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Every prefix of the series builds: each patch that changes what a kernel
+# build reads (anything but Documentation/, tools/testing/ and MAINTAINERS)
+# is built, with the patches before it, in the test config, Thumb-2+LPAE
+# and ARM_VIRT_EXT=n, as vmlinux. The series itself is the kernel the rest
+# of make check builds and boots. Each config's .config is the one its full
+# build uses, brought to the prefix's Kconfig by olddefconfig: a symbol a
+# later patch adds is not there yet. The prefixes are checked out one after
+# the other in one worktree, so each build only redoes what the patch
+# changed.
+#
+# usage: prefixes.sh [CONFIG...]
+#   Prints one line per prefix and config, and fails at the first that
+#   does not build, with its log. CONFIGs: the configs to build (default:
+#   test thumb2_lpae novirt); 6.12's make check builds the test config.
+set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+CONFIGS=(test thumb2_lpae novirt)
+[ $# -eq 0 ] || CONFIGS=("$@")
+
+for c in "${CONFIGS[@]}"; do
+	[ -f "$BUILD/$c/.config" ] || "$HARNESS/kernel.sh" "$c" olddefconfig >/dev/null
+done
+"$HARNESS/tree.sh" >/dev/null
+
+wt=$BUILD/prefix/src
+if [ ! -d "$wt" ]; then
+	git -C "$SRC" worktree prune
+	git -C "$SRC" worktree add -q --detach "$wt" pristine
+fi
+jobs=$(($(nproc) + 1))
+n=0
+total=$(git -C "$SRC" rev-list --count pristine..series)
+stage_begin "prefixes: build every prefix of the series"
+built=0
+for commit in $(git -C "$SRC" rev-list --reverse pristine..series); do
+	n=$((n + 1))
+	subject=$(git -C "$SRC" log -1 --format=%s "$commit")
+	[ "$commit" != "$(git -C "$SRC" rev-parse series)" ] || break
+	if [ -z "$(git -C "$SRC" diff --name-only "$commit^" "$commit" -- . \
+			':!Documentation' ':!tools/testing' ':!MAINTAINERS')" ]; then
+		echo "   $n/$total $subject: nothing a kernel build reads"
+		continue
+	fi
+	git -C "$wt" checkout -q -f --detach "$commit"
+	for c in "${CONFIGS[@]}"; do
+		out=$BUILD/prefix/$c
+		mkdir -p "$out"
+		# The full config each time: the last prefix's olddefconfig
+		# dropped what did not exist yet.
+		cmp -s "$BUILD/$c/.config" "$out/.config" || cp "$BUILD/$c/.config" "$out/.config"
+		log=$out/build-$n.log
+		t0=$(date +%s)
+		if ! make -C "$wt" O="$out" ARCH=arm CROSS_COMPILE="$CROSS" CC="ccache ${CROSS}gcc" \
+			HOSTCC="ccache gcc" -j"$jobs" olddefconfig vmlinux >"$log" 2>&1; then
+			tail -n 30 "$log" >&2
+			die "patch $n/$total ($subject) and those before it do not build in config $c (log: $log)"
+		fi
+		echo "   $n/$total $subject: $c built in $(($(date +%s) - t0)) s"
+		built=$((built + 1))
+	done
+done
+stage_end "$built builds"
