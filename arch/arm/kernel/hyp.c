@@ -514,17 +514,21 @@ static void __init hyp_layer_probe(void)
 	int mode = hyp_cpu_last_entry_mode(smp_processor_id());
 	struct hyp_stub_info info;
 	struct device_node *np;
-	const char *method;
 	unsigned long flags;
 	int ret;
 
-	np = of_find_compatible_node(NULL, NULL, "linux,arm-hyp-layer");
+	/*
+	 * The binding puts the node at one path: looking it up costs a few
+	 * name compares on every boot, where a search for the compatible
+	 * string reads every node of the tree.
+	 */
+	np = of_find_node_by_path("/firmware/hyp-layer");
 	if (!np)
 		return;
-	if (!of_device_is_available(np))
+	if (!of_device_is_compatible(np, "linux,arm-hyp-layer") ||
+	    !of_device_is_available(np))
 		goto out;
-	if (of_property_read_string(np, "method", &method) ||
-	    strcmp(method, "hvc")) {
+	if (of_property_match_string(np, "method", "hvc")) {
 		pr_warn("HYP layer: no method, or not \"hvc\": ignored\n");
 		goto out;
 	}
