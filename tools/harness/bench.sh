@@ -7,9 +7,10 @@
 #
 # usage: bench.sh [--fast]
 #   Full: boot cost (virtual time to "Run /init", HYP and SVC, 1 and 2
-#   CPUs, zImage and Image; why not 4 below), HVC round trips (tools/harness/bench/
-#   hyp_bench.c, 20000 calls each, interrupts off), CPU1 offline/online
-#   cycles, sizes, and the wall time of each stage of the last make check.
+#   CPUs, zImage and Image; why not 4 below), HVC round trips
+#   (tools/harness/bench/hyp_bench.c, 20000 calls each, interrupts off),
+#   CPU1 offline/online cycles, a kexec generation (HYP and SVC), sizes,
+#   and the wall time of each stage of the last make check.
 #   Writes build/bench.md, build/bench.csv and build/bench.svg.
 #   --fast: only what the budgets need (one boot of each kernel, sizes),
 #   then checks tools/harness/bench/budgets: make check runs this.
@@ -19,6 +20,7 @@ set -euo pipefail
 
 fast=0
 [ "${1:-}" = --fast ] && fast=1
+KEXEC_GENS=3	# kernels in each kexec chain: 2 generations measured
 work=$BUILD/bench
 csv=$BUILD/bench.csv md=$BUILD/bench.md
 mkdir -p "$work/runs"
@@ -39,10 +41,15 @@ for k in patched base; do
 	fi || die "hyp_bench.ko does not build against the $k kernel: $work/mod-$k.log"
 done
 
-# One initramfs for both kernels (the boot cost includes unpacking it).
+# One initramfs for both kernels (the boot cost includes unpacking it),
+# with cntvct, which prints the virtual counter (bench/cntvct.c, nolibc).
 "$HARNESS/initramfs.sh" >/dev/null	# builds gen_init_cpio and busybox
+"${CROSS}gcc" -march=armv7-a+fp -marm -Os -Wall -Werror -static -nostdlib -ffreestanding \
+	-fno-stack-protector -include "$SRC/tools/include/nolibc/nolibc.h" -s \
+	-o "$work/cntvct" "$HARNESS/bench/cntvct.c" -lgcc
 cpio=$work/bench.cpio
-"$BUILD/tools/gen_init_cpio" /dev/stdin >"$cpio" <<LIST
+list=$work/bench.list
+cat >"$list" <<LIST
 dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
 dir /proc 0755 0 0
@@ -54,7 +61,31 @@ slink /bin/sh busybox 0777 0 0
 file /init $HARNESS/bench/init 0755 0 0
 file /bench/patched.ko $work/mod-patched/hyp_bench.ko 0644 0 0
 file /bench/base.ko $work/mod-base/hyp_bench.ko 0644 0 0
+file /bench/cntvct $work/cntvct 0755 0 0
 LIST
+"$BUILD/tools/gen_init_cpio" "$list" >"$cpio"
+
+# For the kexec chains, another one, so that the boot figures do not unpack
+# what only they need: kexec and its libraries, and both zImages.
+kcpio=$work/kexec.cpio
+if [ $fast = 0 ]; then
+	root=$SHARED/armhf/root
+	{
+		cat "$list"
+		echo "dir /sbin 0755 0 0"
+		echo "file /sbin/kexec $root/sbin/kexec 0755 0 0"
+		echo "dir /lib 0755 0 0"
+		echo "dir /lib/arm-linux-gnueabihf 0755 0 0"
+		echo "file /lib/ld-linux-armhf.so.3 $root/lib/ld-linux-armhf.so.3 0755 0 0"
+		needed_libs "$root/sbin/kexec" "$root" | while read -r lib path; do
+			echo "file /lib/arm-linux-gnueabihf/$lib $path 0755 0 0"
+		done
+		for k in patched base; do
+			echo "file /bench/$k.zImage $(kdir $k)/arch/arm/boot/zImage 0644 0 0"
+		done
+	} >"$work/kexec.list"
+	"$BUILD/tools/gen_init_cpio" "$work/kexec.list" >"$kcpio"
+fi
 
 # uimage KERNEL: the uncompressed Image as a uImage QEMU loads at RAM + 32K.
 uimage() {
@@ -77,9 +108,11 @@ run() {
 	else
 		img=$(uimage "$k")
 	fi
+	local initrd=$cpio
+	[[ $extra != *bench.kexec=* ]] || initrd=$kcpio
 	timeout --kill-after=5 120 qemu-system-arm -M "$machine" -cpu cortex-a15 \
 		-smp "$cpus" -m 256 -nic none -display none -monitor none -no-reboot \
-		-icount shift=0,align=off,sleep=off -kernel "$img" -initrd "$cpio" \
+		-icount shift=0,align=off,sleep=off -kernel "$img" -initrd "$initrd" \
 		-append "console=ttyAMA0 panic=-1 $extra" \
 		-serial "file:$work/runs/$name-$k.log" </dev/null >/dev/null 2>&1 || true
 }
@@ -90,15 +123,17 @@ run() {
 # due), so a CPU that spins waiting for another one burns that whole slice.
 # With 4 CPUs that is most of the boot (tens of virtual seconds, minutes
 # of wall time), a measure of QEMU's scheduling and not of the code.
-runs=("boot_hyp_2cpu_zimage hyp 2 zimage bench.hvc=1" "boot_hyp_1cpu_zimage hyp 1 zimage")
+runs=("boot_hyp_2cpu_zimage hyp 2 zimage bench.hvc=1" "boot_hyp_1cpu_zimage hyp 1 zimage"
+      "boot_hyp_1cpu_image hyp 1 image")
 if [ $fast = 0 ]; then
 	for mode in hyp svc; do
 		for cpus in 1 2; do
 			for image in zimage image; do
-				case $mode$cpus$image in hyp[12]zimage) continue ;; esac
+				case $mode$cpus$image in hyp[12]zimage | hyp1image) continue ;; esac
 				runs+=("boot_${mode}_${cpus}cpu_$image $mode $cpus $image")
 			done
 		done
+		runs+=("kexec_${mode}_1cpu_zimage $mode 1 zimage bench.kexec=$KEXEC_GENS")
 	done
 fi
 t0=$(date +%s)
@@ -133,9 +168,42 @@ run_init_us() {
 }
 for r in "${runs[@]}"; do
 	read -r name _ <<<"$r"
+	[[ $name == boot_* ]] || continue
 	fig "${name}_us" "$(run_init_us "$name" patched)" "$(run_init_us "$name" base)" \
 		"virtual us to Run /init (1 us = 1000 instructions)"
 done
+# reset_us NAME KERNEL: the counter as /init starts, in us: from reset,
+# the decompressor and the kernel's boot before its clock starts included.
+reset_us() {
+	awk '$1 == "BENCH:" && $2 == "cntvct" && $3 == "start1" { printf "%.1f", $4 * 1e6 / $5; f = 1 }
+	END { if (!f) printf "-" }' "$work/runs/$1-$2.log"
+}
+for r in "${runs[@]}"; do
+	read -r name _ <<<"$r"
+	[[ $name == boot_* ]] || continue
+	fig "${name#boot_}_reset_to_init_us" "$(reset_us "$name" patched)" "$(reset_us "$name" base)" \
+		"virtual us from reset to /init (the decompressor included)"
+done
+# kexec_gen_us NAME KERNEL: the mean virtual time from one kernel's last
+# counter reading (before "kexec -e") to the next one's first (its /init):
+# shutdown, the restart through HYP or SVC, decompression, and boot.
+kexec_gen_us() {
+	awk '$1 == "BENCH:" && $2 == "cntvct" { t[$3] = $4; f = $5 }
+	END {
+		for (g = 1; ("kexec" g) in t && ("start" (g + 1)) in t; g++) {
+			sum += t["start" (g + 1)] - t["kexec" g]
+			n++
+		}
+		if (n && f) printf "%.1f", sum / n * 1e6 / f; else printf "-"
+	}' "$work/runs/$1-$2.log"
+}
+if [ $fast = 0 ]; then
+	for mode in hyp svc; do
+		n=kexec_${mode}_1cpu_zimage
+		fig "${n}_generation_us" "$(kexec_gen_us $n patched)" "$(kexec_gen_us $n base)" \
+			"virtual us per kexec generation (mean of $((KEXEC_GENS - 1)); counter to counter)"
+	done
+fi
 # bench_val KERNEL NAME: instructions per iteration of one loop.
 bench_val() {
 	sed 's/^\[[ 0-9.]*\] //' "$work/runs/boot_hyp_2cpu_zimage-$1.log" |

@@ -19,27 +19,6 @@ busybox=$SHARED/armhf/root/bin/busybox
 [ -d "$SRC" ] || "$HARNESS/tree.sh"
 stage_begin initramfs
 
-# needed_libs ELF: the armhf libraries ELF needs, recursively: "NAME PATH"
-# lines, PATH under build/armhf/root (each once; the dynamic loader excluded).
-needed_libs() {
-	local todo=("$1") seen=" " f lib path
-	while [ ${#todo[@]} -gt 0 ]; do
-		f=${todo[0]}
-		todo=("${todo[@]:1}")
-		for lib in $("${CROSS}readelf" -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-			[ "$lib" = ld-linux-armhf.so.3 ] && continue
-			[[ $seen == *" $lib "* ]] && continue
-			seen+="$lib "
-			path=$(find "$root/lib/arm-linux-gnueabihf" "$root/usr/lib/arm-linux-gnueabihf" \
-				-name "$lib" 2>/dev/null | head -n 1)
-			[ -n "$path" ] || die "kexec needs $lib, which no armhf package here has"
-			path=$(readlink -f "$path")
-			echo "$lib $path"
-			todo+=("$path")
-		done
-	done | sort -u
-}
-
 # The kselftest, cross-built statically the kselftest way.
 kst=$BUILD/kselftest
 mkdir -p "$kst" "$BUILD/guest-bin"
@@ -99,7 +78,7 @@ fi
 	echo "dir /lib 0755 0 0"
 	echo "dir /lib/arm-linux-gnueabihf 0755 0 0"
 	echo "file /lib/ld-linux-armhf.so.3 $root/lib/ld-linux-armhf.so.3 0755 0 0"
-	needed_libs "$root/sbin/kexec" | while read -r lib path; do
+	needed_libs "$root/sbin/kexec" "$root" | while read -r lib path; do
 		echo "file /lib/arm-linux-gnueabihf/$lib $path 0755 0 0"
 	done
 	# The test kernels, patched and baseline, for the kexec chain to start

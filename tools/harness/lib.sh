@@ -109,3 +109,24 @@ series_identity() {
 		echo "$name <$email>"
 	fi
 }
+
+# needed_libs ELF ROOT: the armhf libraries ELF needs, recursively: "NAME
+# PATH" lines, PATH under ROOT (each once; the dynamic loader excluded).
+needed_libs() {
+	local todo=("$1") root=$2 seen=" " f lib path
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		for lib in $("${CROSS}readelf" -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			[ "$lib" = ld-linux-armhf.so.3 ] && continue
+			[[ $seen == *" $lib "* ]] && continue
+			seen+="$lib "
+			path=$(find "$root/lib/arm-linux-gnueabihf" "$root/usr/lib/arm-linux-gnueabihf" \
+				-name "$lib" 2>/dev/null | head -n 1)
+			[ -n "$path" ] || die "${1##*/} needs $lib, which no armhf package here has"
+			path=$(readlink -f "$path")
+			echo "$lib $path"
+			todo+=("$path")
+		done
+	done | sort -u
+}
