@@ -69,17 +69,9 @@ LIST
 # what only they need: kexec and its libraries, and both zImages.
 kcpio=$work/kexec.cpio
 if [ $fast = 0 ]; then
-	root=$SHARED/armhf/root
 	{
 		cat "$list"
-		echo "dir /sbin 0755 0 0"
-		echo "file /sbin/kexec $root/sbin/kexec 0755 0 0"
-		echo "dir /lib 0755 0 0"
-		echo "dir /lib/arm-linux-gnueabihf 0755 0 0"
-		echo "file /lib/ld-linux-armhf.so.3 $root/lib/ld-linux-armhf.so.3 0755 0 0"
-		needed_libs "$root/sbin/kexec" "$root" | while read -r lib path; do
-			echo "file /lib/arm-linux-gnueabihf/$lib $path 0755 0 0"
-		done
+		kexec_cpio_lines
 		for k in patched base; do
 			echo "file /bench/$k.zImage $(kdir $k)/arch/arm/boot/zImage 0644 0 0"
 		done
@@ -166,12 +158,6 @@ run_init_us() {
 	sed -n 's/^\[ *\([0-9]*\)\.\([0-9]*\)\] Run \/init as init process.*/\1\2/p' \
 		"$work/runs/$1-$2.log" | sed 's/^0*//'
 }
-for r in "${runs[@]}"; do
-	read -r name _ <<<"$r"
-	[[ $name == boot_* ]] || continue
-	fig "${name}_us" "$(run_init_us "$name" patched)" "$(run_init_us "$name" base)" \
-		"virtual us to Run /init (1 us = 1000 instructions)"
-done
 # reset_us NAME KERNEL: the counter as /init starts, in us: from reset,
 # the decompressor and the kernel's boot before its clock starts included.
 reset_us() {
@@ -181,6 +167,8 @@ reset_us() {
 for r in "${runs[@]}"; do
 	read -r name _ <<<"$r"
 	[[ $name == boot_* ]] || continue
+	fig "${name}_us" "$(run_init_us "$name" patched)" "$(run_init_us "$name" base)" \
+		"virtual us to Run /init (1 us = 1000 instructions)"
 	fig "${name#boot_}_reset_to_init_us" "$(reset_us "$name" patched)" "$(reset_us "$name" base)" \
 		"virtual us from reset to /init (the decompressor included)"
 done

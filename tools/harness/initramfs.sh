@@ -73,14 +73,7 @@ fi
 		echo "file /harness/scenarios/$(basename "$f") $f 0755 0 0"
 	done
 	# kexec and the shared libraries it needs, found through NEEDED.
-	root=$SHARED/armhf/root
-	echo "file /sbin/kexec $root/sbin/kexec 0755 0 0"
-	echo "dir /lib 0755 0 0"
-	echo "dir /lib/arm-linux-gnueabihf 0755 0 0"
-	echo "file /lib/ld-linux-armhf.so.3 $root/lib/ld-linux-armhf.so.3 0755 0 0"
-	needed_libs "$root/sbin/kexec" "$root" | while read -r lib path; do
-		echo "file /lib/arm-linux-gnueabihf/$lib $path 0755 0 0"
-	done
+	kexec_cpio_lines
 	# The test kernels, patched and baseline, for the kexec chain to start
 	# again in the kernel it runs: /harness/kernels/KERNEL/CONFIG.zImage.
 	echo "dir /harness/kernels 0755 0 0"

@@ -110,6 +110,20 @@ series_identity() {
 	fi
 }
 
+# kexec_cpio_lines: gen_init_cpio lines for the armhf kexec and the shared
+# libraries it needs (build/armhf/root), at the paths it looks for them.
+kexec_cpio_lines() {
+	local root=$SHARED/armhf/root lib path
+	echo "dir /sbin 0755 0 0"
+	echo "file /sbin/kexec $root/sbin/kexec 0755 0 0"
+	echo "dir /lib 0755 0 0"
+	echo "dir /lib/arm-linux-gnueabihf 0755 0 0"
+	echo "file /lib/ld-linux-armhf.so.3 $root/lib/ld-linux-armhf.so.3 0755 0 0"
+	needed_libs "$root/sbin/kexec" "$root" | while read -r lib path; do
+		echo "file /lib/arm-linux-gnueabihf/$lib $path 0755 0 0"
+	done
+}
+
 # needed_libs ELF ROOT: the armhf libraries ELF needs, recursively: "NAME
 # PATH" lines, PATH under ROOT (each once; the dynamic loader excluded).
 needed_libs() {
