@@ -127,7 +127,8 @@ base_text() {
 # "/* series: end */" are there only before it, for the few places where an
 # earlier patch has a line that a later one changes. Blocks nest; each
 # marker is alone on its line, and no marker is ever part of the series.
-# Where a left-out block leaves two blank lines together, one goes.
+# Where a left-out block leaves blank lines together, one stays, and a
+# step never ends in a blank line.
 step_text() {
 	PATCH=$1 FILE=$2 STEPS=$TOP/patches/steps perl -ne 'BEGIN {
 		open(my $s, "<", $ENV{STEPS}) or die "$ENV{STEPS}: $!\n";
@@ -152,10 +153,15 @@ step_text() {
 		$gap = 1;
 		next;
 	}
-	# No two blank lines where a left-out block stood between them.
-	next if $gap && $blank && /^\s*$/;
-	$blank = /^\s*$/;
-	$gap = 0 unless $blank;
+	# Blank lines wait for the next line that is not: where a left-out
+	# block stood among them, one is enough, and at the end none is.
+	if (/^\s*$/) {
+		push @blanks, $_;
+		next;
+	}
+	print $gap ? $blanks[0] : @blanks if @blanks;
+	@blanks = ();
+	$gap = 0;
 	print;
 	END { die "$ENV{FILE}: a series block is not ended\n" if @open }'
 }

@@ -8,9 +8,12 @@
  * A CPU that enters the kernel in HYP mode is dropped to SVC by head.S, but
  * HYP stays behind: this file records the mode each CPU entered in, points
  * HVBAR at a minimal vector table (the stub), and leaves HYP in a state SVC
- * can run under. The stub then answers the HVC calls described in
- * Documentation/arm/hyp-abi.rst, which is how a hypervisor installs itself
- * later and how kexec restarts into the next kernel in HYP.
+ * can run under. The stub then answers a small HVC ABI, which is how a
+ * hypervisor installs itself later and how kexec restarts into the next
+ * kernel in HYP.
+/* series: docs */
+ * Documentation/arm/hyp-abi.rst describes it.
+/* series: end */
  *
  * Built twice: into the kernel proper, and with ZIMAGE defined into the
  * decompressor, which has a single CPU, keeps no writable data and never
@@ -209,7 +212,10 @@ SYM_FUNC_END(hyp_stub_setup)
 /*
  * __hyp_set_vectors(r0 = physical address): the decompressor moves HYP's
  * vectors when it relocates itself and when it re-enters HYP to start the
- * kernel. The kernel proper uses hyp_set_vectors() in C.
+ * kernel.
+/* series: api */
+ * The kernel proper uses hyp_set_vectors() in C.
+/* series: end */
  */
 SYM_FUNC_START(__hyp_set_vectors)
 	mov	r1, r0
@@ -241,8 +247,8 @@ SYM_FUNC_END(__hyp_soft_restart)
  * reach HYP here (HCR.IMO and HCR.FMO are clear), so the HVC handler needs
  * no branch: it starts at 0x14 and runs on over their slots.
  *
- * The handler: r0 = function ID, r1-r3 = arguments, results in r0-r3
- * (Documentation/arm/hyp-abi.rst); only r0-r3 change. The dispatch only
+ * The handler: r0 = function ID, r1-r3 = arguments, results in r0-r3;
+ * only r0-r3 change. The dispatch only
  * compares and branches (where an ID does not fit a compare, it subtracts
  * the first ID of its group once): an ID meets the compares for the calls
  * that exist, the legacy ones first, and nothing else. An unknown legacy

@@ -1,45 +1,57 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The kernel side of the HYP stub (hyp-stub.S):
- *  - the mode each CPU last entered the kernel in, and the boot report;
+ * The kernel side of the HYP stub (hyp-stub.S): the mode each CPU last
+ * entered the kernel in, and the boot report.
 /* series: api */
- *  - the calls a hypervisor uses to install itself in HYP mode;
+ *
+ * The calls a hypervisor uses to install itself in HYP mode, and the lock.
 /* series: end */
 /* series: sysfs */
- *  - what sysfs shows of them;
+ *
+ * What sysfs shows of them.
 /* series: end */
 /* series: layer */
- *  - the same calls through a HYP layer that firmware keeps resident when
- *    it enters the kernel in SVC, found through the device tree.
+ *
+ * The same calls through a HYP layer that firmware keeps resident when it
+ * enters the kernel in SVC, found through the device tree.
 /* series: end */
+/* series: docs */
+ *
  * See Documentation/arm/hyp-abi.rst.
+/* series: end */
  */
 
 #define pr_fmt(fmt) "CPU: " fmt
 
-#include <linux/cpu.h>
-#include <linux/cpu_pm.h>
-#include <linux/cpuidle.h>
 #include <linux/cpuhotplug.h>
-#include <linux/device.h>
 #include <linux/export.h>
 #include <linux/init.h>
-#include <linux/kexec.h>
-#include <linux/kstrtox.h>
-#include <linux/notifier.h>
-#include <linux/of.h>
-#include <linux/percpu.h>
-#include <linux/preempt.h>
 #include <linux/printk.h>
 #include <linux/smp.h>
-#include <linux/suspend.h>
 #include <linux/syscore_ops.h>
-#include <linux/sysfs.h>
+#include <asm/smp_plat.h>
+#include <asm/virt.h>
+/* series: api */
+#include <linux/cpu_pm.h>
+#include <linux/cpuidle.h>
+#include <linux/kexec.h>
+#include <linux/notifier.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/suspend.h>
 #include <asm/memory.h>
 #include <asm/opcodes-virt.h>
-#include <asm/smp_plat.h>
+/* series: end */
+/* series: sysfs */
+#include <linux/cpu.h>
+#include <linux/device.h>
+#include <linux/kstrtox.h>
+#include <linux/sysfs.h>
+/* series: end */
+/* series: layer */
+#include <linux/of.h>
 #include <asm/traps.h>
-#include <asm/virt.h>
+/* series: end */
 
 /* Filled in by hyp-stub.S, indexed by logical CPU; 0: never entered. */
 extern u32 __hyp_cpu_mode[NR_CPUS];
@@ -50,7 +62,7 @@ static bool hyp_locked;
 
 /* Who holds HYP on a CPU that has the stub. */
 enum hyp_holder {
-	HYP_NOT_HELD,		/* the stub or the layer: ABI calls are safe */
+	HYP_NOT_HELD,		/* its provider: ABI calls are safe */
 	HYP_HELD_VIA_API,	/* a hypervisor installed by hyp_set_vectors() */
 	HYP_HELD_BY_CLAIM,	/* a hypervisor that claimed it (hyp_claim_cpu()) */
 };
@@ -115,7 +127,9 @@ static void hyp_set_holder(u8 holder)
  * calls is_hyp_mode_available() with the caches off.
  */
 static bool hyp_mixed;		/* CPUs that entered disagree */
+/* series: api */
 static bool hyp_any_stub;	/* some CPU last entered in HYP */
+/* series: end */
 static bool hyp_all_abi;	/* every CPU that entered has HYP to call */
 static int hyp_common_mode;	/* their mode if they agree, else 0 */
 static bool hyp_refreshed;	/* the values above have been read once */
@@ -147,17 +161,13 @@ static noinline const char *hyp_mode_name(int mode)
 	return hyp_mode_names[i];
 }
 
-/*
- * hyp_cpu_last_entry_mode() and hyp_cpu_provider() are called all over this
- * file: noinline keeps one copy of each, cache maintenance included.
- */
-
 /**
  * hyp_cpu_last_entry_mode() - the mode a CPU last entered the kernel in
  * @cpu: logical CPU number
  *
  * A CPU is recorded each time it enters: at boot, when it comes back
- * online, and on resume.
+ * online, and on resume. Not inlined: this file asks it everywhere, and
+ * one copy of its cache maintenance is enough.
  *
  * Return: the CPSR mode bits (HYP_MODE, SVC_MODE, ...), 0 if @cpu has not
  * entered the kernel, -EINVAL if @cpu is not a possible CPU.
@@ -186,13 +196,14 @@ static DEFINE_PER_CPU(bool, hyp_layer_here);	/* answered at its last entry */
  * hyp_cpu_provider() - where a CPU's HYP comes from
  * @cpu: logical CPU number
  *
- * Return: HYP_PROVIDER_STUB if @cpu last entered the kernel in HYP (the
- * kernel's stub);
+ * As of @cpu's last entry. Not inlined, like hyp_cpu_last_entry_mode().
+ *
+ * Return: HYP_PROVIDER_STUB if @cpu entered in HYP (the kernel's stub),
 /* series: layer */
  * HYP_PROVIDER_FIRMWARE if it entered in SVC and the firmware's HYP
- * layer answered there;
+ * layer answered there,
 /* series: end */
- * HYP_PROVIDER_NONE otherwise (no HVC may be issued there); -EINVAL if
+ * HYP_PROVIDER_NONE otherwise (no HVC may be issued there), -EINVAL if
  * @cpu is not a possible CPU.
  */
 noinline int hyp_cpu_provider(unsigned int cpu)
@@ -218,7 +229,10 @@ EXPORT_SYMBOL_GPL(hyp_cpu_provider);
  */
 static void hyp_refresh(void)
 {
-	bool mixed = false, any_hyp = false, all_abi = true;
+	bool mixed = false, all_abi = true;
+/* series: api */
+	bool any_hyp = false;
+/* series: end */
 	unsigned int cpu;
 	int mode, first = 0;
 
@@ -230,13 +244,17 @@ static void hyp_refresh(void)
 			first = mode;
 		else if (mode != first)
 			mixed = true;
+/* series: api */
 		if (mode == HYP_MODE)
 			any_hyp = true;
+/* series: end */
 		if (hyp_cpu_provider(cpu) == HYP_PROVIDER_NONE)
 			all_abi = false;
 	}
 	WRITE_ONCE(hyp_mixed, mixed);
+/* series: api */
 	WRITE_ONCE(hyp_any_stub, any_hyp);
+/* series: end */
 	WRITE_ONCE(hyp_all_abi, first && all_abi);
 	WRITE_ONCE(hyp_common_mode, mixed ? 0 : first);
 	WRITE_ONCE(hyp_refreshed, true);
@@ -259,11 +277,13 @@ static void notrace hyp_records_read(void)
  * call: it last entered in HYP mode, and so has the stub. A CPU that
  * entered in SVC once and in HYP since counts as HYP.
 /* series: layer */
+ *
  * So does a CPU that entered in SVC over the firmware's HYP layer; the
  * GIC and timer drivers, which ask at boot, ask once the layer has been
  * checked (hyp_layer_init()).
 /* series: end */
 /* series: api */
+ *
  * HYP must also be free: not locked, and held by no hypervisor. A
  * hypervisor then installs on each CPU with hyp_set_vectors(), or claims
  * it first with hyp_claim_cpu() if it issues HVC_SET_VECTORS itself.
@@ -290,9 +310,11 @@ EXPORT_SYMBOL_GPL(is_hyp_mode_available);
  * HVC_SOFT_RESTART when every CPU has the stub and HYP is free, in SVC
  * otherwise.
 /* series: layer */
+ *
  * Over the firmware's layer that is SVC, so that the next kernel (or the
  * resumed image) is entered as this one was and finds the layer again.
 /* series: end */
+ *
  * Safe with the caches off: __soft_restart() calls it then.
  *
  * Return: true to restart in HYP.
@@ -344,7 +366,7 @@ bool is_hyp_mode_mismatched(void)
 EXPORT_SYMBOL_GPL(is_hyp_mode_mismatched);
 
 /* series: api */
-/* Whether this CPU has HYP the kernel may call: the stub or the layer. */
+/* Whether this CPU has HYP the kernel may call (hyp_cpu_provider()). */
 static bool hyp_this_cpu_has_stub(void)
 {
 	return hyp_cpu_provider(smp_processor_id()) != HYP_PROVIDER_NONE;
@@ -384,8 +406,8 @@ static unsigned long hyp_hvc(unsigned long fn, unsigned long a1,
 }
 
 /*
- * Whether what answers HVC on this CPU is the stub or a layer of this ABI
- * (its UID and major revision); if so, @info gets its state. Stops at the
+ * Whether what answers HVC on this CPU is a provider of this ABI (its UID
+ * and major revision); if so, @info gets its state. Stops at the
  * first answer that is not ours: a hypervisor holding HYP gets one call.
  */
 static bool hyp_provider_answers(struct hyp_stub_info *info)
@@ -609,9 +631,11 @@ EXPORT_SYMBOL_GPL(hyp_stub_call);
  * What a hypervisor's HVC_RESET_VECTORS handler writes back to HVBAR: the
  * stub's vector table.
 /* series: layer */
+ *
  * On a CPU over the firmware's layer, the layer's (which the layer
  * reports).
 /* series: end */
+ *
  * Bit 0 set means they are Thumb code: the hypervisor sets HSCTLR.TE to
  * it and HVBAR to the rest. Call it on the CPU concerned.
  *
@@ -803,8 +827,11 @@ EXPORT_SYMBOL_GPL(hyp_reset_vectors);
  *	  vectors HVBAR goes back to
  *
  * Uses the discovery calls (UID, revision, state): any other caller can
- * make them too. HVC_ABI_FEAT_FIRMWARE in the features tells the layer
- * from the kernel's stub.
+ * make them too.
+/* series: layer */
+ * HVC_ABI_FEAT_FIRMWARE in the features tells the layer from the
+ * kernel's stub.
+/* series: end */
  *
  * Return: 0 on success, -ENODEV if this CPU has no provider, -EBUSY if a
  * hypervisor holds this CPU (installed through hyp_set_vectors(), or
@@ -888,6 +915,10 @@ void __init hyp_mode_check(void)
 {
 	unsigned int cpu;
 
+	/*
+	 * hyp_refresh() reads each record after invalidating its line:
+	 * __boot_cpu_mode shares the first record's (hyp-stub.S).
+	 */
 	hyp_refresh();
 	if (READ_ONCE(hyp_common_mode) == HYP_MODE) {
 		pr_info("All CPU(s) started in HYP mode.\n");
@@ -905,13 +936,15 @@ void __init hyp_mode_check(void)
 }
 
 /*
- * This CPU entered the kernel again, as it does on resume, through the
- * stub: its record is read again.
+ * This CPU entered the kernel again, as it does on resume: its record is
+ * read again.
 /* series: layer */
- * Or over the layer, which is checked again: powered off with the
+ *
+ * Over the layer, the layer is checked again: powered off with the
  * machine, it comes back unlocked.
 /* series: end */
 /* series: api */
+ *
  * The lock is engaged again where it was.
 /* series: end */
  */

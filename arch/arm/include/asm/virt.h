@@ -5,8 +5,10 @@
  *
  * The HYP stub: the mode each CPU entered the kernel in, and the HVC ABI a
  * hypervisor uses to install itself in HYP mode after boot.
+/* series: docs */
  *
  * See Documentation/arm/hyp-abi.rst.
+/* series: end */
  */
 #ifndef __ASM_ARM_VIRT_H
 #define __ASM_ARM_VIRT_H
@@ -26,7 +28,7 @@
  */
 #define HVC_SET_VECTORS		0	/* r1: new HYP vectors, physical, | THUMB */
 #define HVC_SOFT_RESTART	1	/* r1: address to jump to in HYP, MMU off */
-#define HVC_RESET_VECTORS	2	/* give HYP back to the stub or layer */
+#define HVC_RESET_VECTORS	2	/* an installed hypervisor hands HYP back */
 #define HVC_LEGACY_LIMIT	0x01010000
 
 /* What a legacy call returns when refused, and any unknown legacy ID. */
@@ -61,7 +63,9 @@
 #define HVC_ABI_FEAT_SOFT_RESTART	BIT(1)
 #define HVC_ABI_FEAT_RESET_VECTORS	BIT(2)
 #define HVC_ABI_FEAT_LOCK		BIT(3)
+/* series: layer */
 #define HVC_ABI_FEAT_FIRMWARE		BIT(4)	/* a firmware layer, not the stub */
+/* series: end */
 #define HVC_STUB_FEATURES	(HVC_ABI_FEAT_SET_VECTORS |	\
 				 HVC_ABI_FEAT_SOFT_RESTART |	\
 				 HVC_ABI_FEAT_RESET_VECTORS |	\
@@ -116,11 +120,13 @@ struct hyp_stub_res {
  */
 extern int __boot_cpu_mode;
 
+/* series: api */
 /* The stub's vector table, at the address it is linked at. */
 extern char __hyp_stub_vectors[];
 
 /* The stub's state (HVC_ABI_STATE_*): written in HYP alone. */
 extern u32 __hyp_stub_state;
+/* series: end */
 
 static inline void sync_boot_mode(void)
 {
@@ -240,6 +246,7 @@ static inline int hyp_refuse_if_held(const char *what)
 	return 0;
 }
 /* series: end */
+
 #endif /* CONFIG_ARM_VIRT_EXT */
 
 #ifndef ZIMAGE
