@@ -9,8 +9,10 @@
 #   Full: boot cost (virtual time to "Run /init", HYP and SVC, 1 and 2
 #   CPUs, zImage and Image; why not 4 below), HVC round trips
 #   (tools/harness/bench/hyp_bench.c, 20000 calls each, interrupts off),
-#   CPU1 offline/online cycles, a kexec generation (HYP and SVC), sizes,
-#   and the wall time of each stage of the last make check.
+#   CPU1 offline/online cycles, a kexec generation (HYP and SVC), a CPU's
+#   power-down idle and resume through our firmware's PSCI (HYP and SVC,
+#   counted by the PMU), sizes, and the wall time of each stage of the last
+#   make check.
 #   Writes build/bench.md, build/bench.csv and build/bench.svg.
 #   --fast: only what the budgets need (one boot of each kernel, sizes),
 #   then checks tools/harness/bench/budgets: make check runs this.
@@ -21,6 +23,7 @@ set -euo pipefail
 fast=0
 [ "${1:-}" = --fast ] && fast=1
 KEXEC_GENS=3	# kernels in each kexec chain: 2 generations measured
+IDLE_SECONDS=2	# virtual seconds of idle for the power-down figure
 work=$BUILD/bench
 csv=$BUILD/bench.csv md=$BUILD/bench.md
 mkdir -p "$work/runs"
@@ -92,20 +95,34 @@ uimage() {
 }
 
 # run NAME KERNEL MODE CPUS IMAGE [CMDLINE]: one icount boot, its serial log.
+# IMAGE zimage or image: QEMU loads the kernel; fw: our firmware (fw.sh)
+# starts the zImage in MODE, with a power-down idle state for cpuidle.
 run() {
 	local name=$1 k=$2 mode=$3 cpus=$4 image=$5 extra=${6:-} machine=virt img
+	local boot=() spec dtb
 	[ "$mode" = hyp ] && machine=virt,virtualization=on
-	if [ "$image" = zimage ]; then
-		img=$(kdir "$k")/arch/arm/boot/zImage
-	else
-		img=$(uimage "$k")
-	fi
+	case $image in
+	zimage) img=$(kdir "$k")/arch/arm/boot/zImage ;;
+	image) img=$(uimage "$k") ;;
+	fw) img=$(kdir "$k")/arch/arm/boot/zImage machine=virt,secure=on,virtualization=on ;;
+	esac
 	local initrd=$cpio
 	[[ $extra != *bench.kexec=* ]] || initrd=$kcpio
+	if [ "$image" = fw ]; then
+		dtb=$work/runs/$name-$k.dtb
+		"$HARNESS/fw.sh" dtb "$cpus" cortex-a15 "$initrd" "console=ttyAMA0 panic=-1 $extra" \
+			"$dtb" "" 1 0
+		boot=(-bios "$BUILD/fw/fw.bin" -semihosting-config "enable=on,target=native")
+		while read -r _ spec; do		# each line: --load SPEC
+			boot+=(-device "loader,$spec")
+		done < <("$HARNESS/fw.sh" loads "$img" "$initrd" "$dtb" \
+			"$([ "$mode" = svc ] && echo $(((1 << cpus) - 1)) || echo 0)")
+	else
+		boot=(-kernel "$img" -initrd "$initrd" -append "console=ttyAMA0 panic=-1 $extra")
+	fi
 	timeout --kill-after=5 120 qemu-system-arm -M "$machine" -cpu cortex-a15 \
 		-smp "$cpus" -m 256 -nic none -display none -monitor none -no-reboot \
-		-icount shift=0,align=off,sleep=off -kernel "$img" -initrd "$initrd" \
-		-append "console=ttyAMA0 panic=-1 $extra" \
+		-icount shift=0,align=off,sleep=off "${boot[@]}" \
 		-serial "file:$work/runs/$name-$k.log" </dev/null >/dev/null 2>&1 || true
 }
 
@@ -126,7 +143,9 @@ if [ $fast = 0 ]; then
 			done
 		done
 		runs+=("kexec_${mode}_1cpu_zimage $mode 1 zimage bench.kexec=$KEXEC_GENS")
+		runs+=("idle_${mode}_1cpu $mode 1 fw bench.idle=$IDLE_SECONDS")
 	done
+	"$HARNESS/fw.sh" build
 fi
 t0=$(date +%s)
 jobs_=0
@@ -191,6 +210,22 @@ if [ $fast = 0 ]; then
 		fig "${n}_generation_us" "$(kexec_gen_us $n patched)" "$(kexec_gen_us $n base)" \
 			"virtual us per kexec generation (mean of $((KEXEC_GENS - 1)); counter to counter)"
 	done
+	# idle_val NAME KERNEL FIELD: usage (power-downs) or instructions/usage.
+	idle_val() {
+		awk -v f="$3" '$1 == "BENCH:" && $2 == "idle" {
+			split($3, u, "="); split($4, i, "=")
+			if (u[2] > 0) printf (f == "usage" ? "%d" : "%.1f"), (f == "usage" ? u[2] : i[2] / u[2])
+			found = 1 }
+			END { if (!found) printf "-" }' "$work/runs/$1-$2.log"
+	}
+	for mode in hyp svc; do
+		n=idle_${mode}_1cpu
+		fig "${n}_powerdowns" "$(idle_val $n patched usage)" "$(idle_val $n base usage)" \
+			"power-down idle entries in ${IDLE_SECONDS} virtual s of idle (PSCI CPU_SUSPEND to our firmware)"
+		fig "${n}_powerdown_cycle_instructions" "$(idle_val $n patched per)" \
+			"$(idle_val $n base per)" \
+			"Non-secure instructions per power-down and resume (PMU; the idle loop and tick between included)"
+	done
 fi
 # bench_val KERNEL NAME: instructions per iteration of one loop.
 bench_val() {
@@ -211,7 +246,7 @@ hotplug_median() {
 		awk '{ v[NR] = $1 } END { if (NR) printf "%.1f", v[int((NR + 1) / 2)] / 1000; else printf "-" }'
 }
 fig hotplug_cycle_cpu1_us "$(hotplug_median patched)" "$(hotplug_median base)" \
-	"virtual us per offline/online of CPU1 (median of 10; all CPUs' instructions, idle skipped)"
+	"virtual us per offline/online of CPU1 (median of 10; all CPUs' instructions; idle skipped)"
 
 # Sizes.
 textdata() { arm-linux-gnueabihf-size "$1" | awk 'NR == 2 { print $1 + $2 }'; }

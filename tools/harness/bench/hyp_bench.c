@@ -9,12 +9,22 @@
  *
  * Each result line is "hyp_bench: NAME n=N ns=T", T the virtual time of N
  * iterations. "empty" is the same loop with no HVC: the loop's own cost.
+ *
+ * pmu=1: count instructions instead, for what idles. Virtual time jumps
+ * to the next timer while every CPU waits for an interrupt, so it cannot
+ * count a CPU that powers down and wakes; the PMU's instruction event
+ * can: under icount QEMU counts the instructions executed, and nothing
+ * for the jumps. Counter 0 counts them in Non-secure PL0, PL1 and HYP
+ * (the stub included), not in the Secure firmware; the parameter
+ * "instructions" reads it on the CPU that reads the file.
  */
 #include <linux/cpu.h>
 #include <linux/irqflags.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/preempt.h>
+#include <linux/smp.h>
+#include <linux/sysfs.h>
 #include <asm/memory.h>
 #include <asm/opcodes-virt.h>
 
@@ -33,6 +43,49 @@ MODULE_PARM_DESC(vectors, "__hyp_stub_vectors (virtual, from kallsyms); 0: no se
 static bool series;
 module_param(series, bool, 0444);
 MODULE_PARM_DESC(series, "the kernel has the series: measure its calls too");
+
+static bool pmu;
+module_param(pmu, bool, 0444);
+MODULE_PARM_DESC(pmu, "count instructions in PMU counter 0 (read: instructions)");
+
+#define PMXEVTYPER_NSH	BIT(27)		/* count in HYP too */
+#define PMU_INST_RETIRED 0x08
+
+static void pmu_start(void *unused)
+{
+	u32 pmcr;
+
+	asm volatile("mcr p15, 0, %0, c9, c12, 5" : : "r" (0));	/* PMSELR */
+	asm volatile("isb");
+	asm volatile("mcr p15, 0, %0, c9, c13, 1"			/* PMXEVTYPER */
+		     : : "r" (PMXEVTYPER_NSH | PMU_INST_RETIRED));
+	asm volatile("mcr p15, 0, %0, c9, c13, 2" : : "r" (0));	/* PMXEVCNTR */
+	asm volatile("mcr p15, 0, %0, c9, c12, 1" : : "r" (BIT(0)));	/* PMCNTENSET */
+	asm volatile("mrc p15, 0, %0, c9, c12, 0" : "=r" (pmcr));	/* PMCR */
+	asm volatile("mcr p15, 0, %0, c9, c12, 0" : : "r" (pmcr | BIT(0)));
+	asm volatile("isb");
+}
+
+static int instructions_get(char *buf, const struct kernel_param *kp)
+{
+	u32 pmcr, count;
+
+	preempt_disable();
+	asm volatile("mrc p15, 0, %0, c9, c12, 0" : "=r" (pmcr));
+	asm volatile("mcr p15, 0, %0, c9, c12, 5" : : "r" (0));
+	asm volatile("isb");
+	asm volatile("mrc p15, 0, %0, c9, c13, 2" : "=r" (count));
+	preempt_enable();
+	if (!pmu || !(pmcr & BIT(0)) || !(pmcr & (0x1f << 11)))
+		return -ENODEV;
+	return sysfs_emit(buf, "%u\n", count);
+}
+
+static const struct kernel_param_ops instructions_ops = {
+	.get = instructions_get,
+};
+module_param_cb(instructions, &instructions_ops, NULL, 0444);
+MODULE_PARM_DESC(instructions, "PMU counter 0 on this CPU (pmu=1)");
 
 static __always_inline unsigned long hvc1(unsigned long fn, unsigned long a1)
 {
@@ -109,15 +162,20 @@ static int __init hyp_bench_init(void)
 	unsigned int i;
 	u64 t0;
 
+	if (pmu)
+		on_each_cpu(pmu_start, NULL, 1);
 	preempt_disable();
-	report("empty", loop(0, 0, false), n);
-	for (i = 0; i < ARRAY_SIZE(calls); i++) {
-		if (calls[i].series_only && !series)
-			continue;
-		report(calls[i].name, loop(calls[i].fn, calls[i].a1, true), n);
+	if (n) {			/* n=0: no HVC at all (an SVC boot) */
+		report("empty", loop(0, 0, false), n);
+		for (i = 0; i < ARRAY_SIZE(calls); i++) {
+			if (calls[i].series_only && !series)
+				continue;
+			report(calls[i].name, loop(calls[i].fn, calls[i].a1, true), n);
+		}
+		if (vectors && series)
+			report("set_reset_pair",
+			       set_reset_pairs(virt_to_phys((void *)vectors)), n);
 	}
-	if (vectors && series)
-		report("set_reset_pair", set_reset_pairs(virt_to_phys((void *)vectors)), n);
 	preempt_enable();
 
 	for (i = 0; i < cycles; i++) {
