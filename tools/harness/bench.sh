@@ -301,6 +301,22 @@ rm -f "$csv.tmp"
 		echo "|---|---|"
 		awk -F'\t' '{ printf "| %s | %s |\n", $1, $2 }' "$times"
 	fi
+	# What each patch adds to vmlinux, from the prefix builds of the last
+	# make check (prefixes.sh), between upstream and the whole series.
+	sizes=$BUILD/prefix/test/sizes.tsv
+	if [ -s "$sizes" ]; then
+		echo
+		echo "vmlinux text + data at each prefix of the series (test config; $sizes):"
+		echo
+		echo "| patch | text + data | Δ |"
+		echo "|---|---|---|"
+		{
+			printf '0\t%s\tupstream 6.1\n' "$(textdata "$B/vmlinux")"
+			cat "$sizes"
+			printf 'all\t%s\tthe whole series\n' "$(textdata "$P/vmlinux")"
+		} | awk -F'\t' '{ d = NR > 1 ? sprintf("%+d", $2 - prev) : "-"; prev = $2
+			printf "| %s %s | %s | %s |\n", $1, $3, $2, d }'
+	fi
 } >"$md"
 awk -F, '{ printf "%-38s %12s %12s %9s %9s  %s\n", $1, $2, $3, $4, $5, $6 }' "$csv"
 

@@ -14,6 +14,9 @@
 #   Prints one line per prefix and config, and fails at the first that
 #   does not build, with its log. CONFIGs: the configs to build (default:
 #   test thumb2_lpae novirt); 6.12's make check builds the test config.
+#   Each config's prefix/CONFIG/sizes.tsv gets vmlinux's text + data at
+#   each prefix built (patch number, bytes, subject): what each patch
+#   costs, which make bench shows.
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -36,6 +39,10 @@ n=0
 total=$(git -C "$SRC" rev-list --count pristine..series)
 stage_begin "prefixes: build every prefix of the series"
 built=0
+for c in "${CONFIGS[@]}"; do
+	mkdir -p "$BUILD/prefix/$c"
+	: >"$BUILD/prefix/$c/sizes.tsv"
+done
 for commit in $(git -C "$SRC" rev-list --reverse pristine..series); do
 	n=$((n + 1))
 	subject=$(git -C "$SRC" log -1 --format=%s "$commit")
@@ -59,7 +66,9 @@ for commit in $(git -C "$SRC" rev-list --reverse pristine..series); do
 			tail -n 30 "$log" >&2
 			die "patch $n/$total ($subject) and those before it do not build in config $c (log: $log)"
 		fi
-		echo "   $n/$total $subject: $c built in $(($(date +%s) - t0)) s"
+		bytes=$("${CROSS}size" "$out/vmlinux" | awk 'NR == 2 { print $1 + $2 }')
+		printf '%s\t%s\t%s\n' "$n" "$bytes" "$subject" >>"$out/sizes.tsv"
+		echo "   $n/$total $subject: $c built in $(($(date +%s) - t0)) s, text + data $bytes B"
 		built=$((built + 1))
 	done
 done
