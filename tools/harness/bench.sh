@@ -100,6 +100,7 @@ uimage() {
 run() {
 	local name=$1 k=$2 mode=$3 cpus=$4 image=$5 extra=${6:-} machine=virt img
 	local boot=() spec dtb
+	rm -f "$work/runs/$name-$k.log"	# no log from an earlier bench passes for this one
 	[ "$mode" = hyp ] && machine=virt,virtualization=on
 	case $image in
 	zimage) img=$(kdir "$k")/arch/arm/boot/zImage ;;
@@ -110,8 +111,9 @@ run() {
 	[[ $extra != *bench.kexec=* ]] || initrd=$kcpio
 	if [ "$image" = fw ]; then
 		dtb=$work/runs/$name-$k.dtb
+		# A failure here leaves no log, which the check after the runs reports.
 		"$HARNESS/fw.sh" dtb "$cpus" cortex-a15 "$initrd" "console=ttyAMA0 panic=-1 $extra" \
-			"$dtb" "" 1 0
+			"$dtb" "" 1 0 || return 0
 		boot=(-bios "$BUILD/fw/fw.bin" -semihosting-config "enable=on,target=native")
 		while read -r _ spec; do		# each line: --load SPEC
 			boot+=(-device "loader,$spec")
@@ -302,17 +304,22 @@ rm -f "$csv.tmp"
 		awk -F'\t' '{ printf "| %s | %s |\n", $1, $2 }' "$times"
 	fi
 	# What each patch adds to vmlinux, from the prefix builds of the last
-	# make check (prefixes.sh), between upstream and the whole series.
+	# make check (prefixes.sh), between upstream and the whole series: if
+	# they were built from this series.
 	sizes=$BUILD/prefix/test/sizes.tsv
-	if [ -s "$sizes" ]; then
-		echo
+	series=$(git -C "$SRC" rev-parse series)
+	echo
+	if [ "$(head -n 1 "$sizes" 2>/dev/null)" != "# series $series" ]; then
+		echo "No sizes by patch: the prefix builds of this series have not run"
+		echo "(make check T=every_prefix_builds, or tools/harness/prefixes.sh test)."
+	else
 		echo "vmlinux text + data at each prefix of the series (test config; $sizes):"
 		echo
 		echo "| patch | text + data | Δ |"
 		echo "|---|---|---|"
 		{
 			printf '0\t%s\tupstream 6.1\n' "$(textdata "$B/vmlinux")"
-			cat "$sizes"
+			tail -n +2 "$sizes"
 			printf 'all\t%s\tthe whole series\n' "$(textdata "$P/vmlinux")"
 		} | awk -F'\t' '{ d = NR > 1 ? sprintf("%+d", $2 - prev) : "-"; prev = $2
 			printf "| %s %s | %s | %s |\n", $1, $3, $2, d }'

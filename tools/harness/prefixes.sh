@@ -15,8 +15,9 @@
 #   does not build, with its log. CONFIGs: the configs to build (default:
 #   test thumb2_lpae novirt); 6.12's make check builds the test config.
 #   Each config's prefix/CONFIG/sizes.tsv gets vmlinux's text + data at
-#   each prefix built (patch number, bytes, subject): what each patch
-#   costs, which make bench shows.
+#   each prefix built (patch number, bytes, subject) under a first line
+#   "# series COMMIT": what each patch costs, which make bench reports for
+#   the series it measures. Written only once every prefix has built.
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -41,7 +42,7 @@ stage_begin "prefixes: build every prefix of the series"
 built=0
 for c in "${CONFIGS[@]}"; do
 	mkdir -p "$BUILD/prefix/$c"
-	: >"$BUILD/prefix/$c/sizes.tsv"
+	echo "# series $(git -C "$SRC" rev-parse series)" >"$BUILD/prefix/$c/sizes.tsv.tmp"
 done
 for commit in $(git -C "$SRC" rev-list --reverse pristine..series); do
 	n=$((n + 1))
@@ -67,9 +68,12 @@ for commit in $(git -C "$SRC" rev-list --reverse pristine..series); do
 			die "patch $n/$total ($subject) and those before it do not build in config $c (log: $log)"
 		fi
 		bytes=$("${CROSS}size" "$out/vmlinux" | awk 'NR == 2 { print $1 + $2 }')
-		printf '%s\t%s\t%s\n' "$n" "$bytes" "$subject" >>"$out/sizes.tsv"
+		printf '%s\t%s\t%s\n' "$n" "$bytes" "$subject" >>"$out/sizes.tsv.tmp"
 		echo "   $n/$total $subject: $c built in $(($(date +%s) - t0)) s, text + data $bytes B"
 		built=$((built + 1))
 	done
+done
+for c in "${CONFIGS[@]}"; do
+	mv "$BUILD/prefix/$c/sizes.tsv.tmp" "$BUILD/prefix/$c/sizes.tsv"
 done
 stage_end "$built builds"

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Harness only, never in the series: what HVC round trips and CPU hotplug
- * cost, for "make bench". Built against the patched and the unpatched
+ * Harness only, never in the series: what HVC round trips, CPU hotplug and
+ * idle cost, for "make bench". Built against the patched and the unpatched
  * kernel alike, so it uses no API of the series: raw HVCs, as a hypervisor
- * or firmware caller makes them. The bench boots it in HYP under QEMU's
+ * or firmware caller makes them. The bench boots it under QEMU's
  * -icount shift=0, where one virtual nanosecond is one guest instruction:
  * a loop of n calls with interrupts off costs exactly its instructions.
  *
@@ -16,8 +16,13 @@
  * can: under icount QEMU counts the instructions executed, and nothing
  * for the jumps. Counter 0 counts them in Non-secure PL0, PL1 and HYP
  * (the stub included), not in the Secure firmware; the parameter
- * "instructions" reads it on the CPU that reads the file.
+ * "instructions" reads it. This holds for what the bench boots, and only
+ * there: one CPU (QEMU's count is one for all vCPUs), no perf driver on
+ * the PMU (arm_pmu resets it on every CPU_PM_EXIT), and a firmware whose
+ * power-down keeps the PMU's state (ours waits for an interrupt and enters
+ * the kernel again).
  */
+#include <linux/bits.h>
 #include <linux/cpu.h>
 #include <linux/irqflags.h>
 #include <linux/ktime.h>
@@ -25,6 +30,7 @@
 #include <linux/preempt.h>
 #include <linux/smp.h>
 #include <linux/sysfs.h>
+#include <asm/barrier.h>
 #include <asm/memory.h>
 #include <asm/opcodes-virt.h>
 
@@ -48,40 +54,66 @@ static bool pmu;
 module_param(pmu, bool, 0444);
 MODULE_PARM_DESC(pmu, "count instructions in PMU counter 0 (read: instructions)");
 
-#define PMXEVTYPER_NSH	BIT(27)		/* count in HYP too */
-#define PMU_INST_RETIRED 0x08
+#define PMCR_E			BIT(0)		/* counters enabled */
+#define PMCR_N			GENMASK(15, 11)	/* how many event counters */
+#define PMXEVTYPER_NSH		BIT(27)		/* count in HYP too */
+#define PMU_INST_RETIRED	0x08
 
-static void pmu_start(void *unused)
+static u32 pmcr_read(void)
 {
 	u32 pmcr;
 
+	asm volatile("mrc p15, 0, %0, c9, c12, 0" : "=r" (pmcr));
+	return pmcr;
+}
+
+/* Counter 0 selected, for PMXEVTYPER and PMXEVCNTR. */
+static void pmu_select_0(void)
+{
 	asm volatile("mcr p15, 0, %0, c9, c12, 5" : : "r" (0));	/* PMSELR */
-	asm volatile("isb");
+	isb();
+}
+
+static void pmu_start(void *unused)
+{
+	u32 pmcr = pmcr_read();
+
+	if (!(pmcr & PMCR_N))
+		return;					/* no event counter */
+	pmu_select_0();
 	asm volatile("mcr p15, 0, %0, c9, c13, 1"			/* PMXEVTYPER */
 		     : : "r" (PMXEVTYPER_NSH | PMU_INST_RETIRED));
 	asm volatile("mcr p15, 0, %0, c9, c13, 2" : : "r" (0));	/* PMXEVCNTR */
 	asm volatile("mcr p15, 0, %0, c9, c12, 1" : : "r" (BIT(0)));	/* PMCNTENSET */
-	asm volatile("mrc p15, 0, %0, c9, c12, 0" : "=r" (pmcr));	/* PMCR */
-	asm volatile("mcr p15, 0, %0, c9, c12, 0" : : "r" (pmcr | BIT(0)));
-	asm volatile("isb");
+	asm volatile("mcr p15, 0, %0, c9, c12, 0" : : "r" (pmcr | PMCR_E));
+	isb();
 }
 
 static int instructions_get(char *buf, const struct kernel_param *kp)
 {
 	u32 pmcr, count;
 
-	preempt_disable();
-	asm volatile("mrc p15, 0, %0, c9, c12, 0" : "=r" (pmcr));
-	asm volatile("mcr p15, 0, %0, c9, c12, 5" : : "r" (0));
-	asm volatile("isb");
-	asm volatile("mrc p15, 0, %0, c9, c13, 2" : "=r" (count));
-	preempt_enable();
-	if (!pmu || !(pmcr & BIT(0)) || !(pmcr & (0x1f << 11)))
+	if (!pmu)
 		return -ENODEV;
+	preempt_disable();
+	pmcr = pmcr_read();
+	if (!(pmcr & PMCR_E) || !(pmcr & PMCR_N)) {
+		preempt_enable();
+		return -ENODEV;
+	}
+	pmu_select_0();
+	asm volatile("mrc p15, 0, %0, c9, c13, 2" : "=r" (count));	/* PMXEVCNTR */
+	preempt_enable();
 	return sysfs_emit(buf, "%u\n", count);
 }
 
+static int instructions_set(const char *val, const struct kernel_param *kp)
+{
+	return -EPERM;					/* a reading only */
+}
+
 static const struct kernel_param_ops instructions_ops = {
+	.set = instructions_set,
 	.get = instructions_get,
 };
 module_param_cb(instructions, &instructions_ops, NULL, 0444);
@@ -165,7 +197,7 @@ static int __init hyp_bench_init(void)
 	if (pmu)
 		on_each_cpu(pmu_start, NULL, 1);
 	preempt_disable();
-	if (n) {			/* n=0: no HVC at all (an SVC boot) */
+	if (n) {			/* n=0: no HVC at all (the idle runs) */
 		report("empty", loop(0, 0, false), n);
 		for (i = 0; i < ARRAY_SIZE(calls); i++) {
 			if (calls[i].series_only && !series)
