@@ -251,7 +251,6 @@ fig hotplug_cycle_cpu1_us "$(hotplug_median patched)" "$(hotplug_median base)" \
 	"virtual us per offline/online of CPU1 (median of 10; all CPUs' instructions; idle skipped)"
 
 # Sizes.
-textdata() { arm-linux-gnueabihf-size "$1" | awk 'NR == 2 { print $1 + $2 }'; }
 objsize() {	# OBJ FIELD(1 text, 2 data, 3 bss), or - if absent
 	[ -f "$1" ] || { echo -; return; }
 	arm-linux-gnueabihf-size "$1" | awk -v f="$2" 'NR == 2 { print $f }'

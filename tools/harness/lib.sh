@@ -111,6 +111,12 @@ series_identity() {
 	fi
 }
 
+# textdata ELF: its text + data in bytes, as size(1) counts them: the
+# figure the bench's size budget and the sizes by patch are in.
+textdata() {
+	"${CROSS}size" "$1" | awk 'NR == 2 { print $1 + $2 }'
+}
+
 # kexec_cpio_lines: gen_init_cpio lines for the armhf kexec and the shared
 # libraries it needs (build/armhf/root), at the paths it looks for them.
 kexec_cpio_lines() {

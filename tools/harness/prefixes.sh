@@ -67,7 +67,7 @@ for commit in $(git -C "$SRC" rev-list --reverse pristine..series); do
 			tail -n 30 "$log" >&2
 			die "patch $n/$total ($subject) and those before it do not build in config $c (log: $log)"
 		fi
-		bytes=$("${CROSS}size" "$out/vmlinux" | awk 'NR == 2 { print $1 + $2 }')
+		bytes=$(textdata "$out/vmlinux")
 		printf '%s\t%s\t%s\n' "$n" "$bytes" "$subject" >>"$out/sizes.tsv.tmp"
 		echo "   $n/$total $subject: $c built in $(($(date +%s) - t0)) s, text + data $bytes B"
 		built=$((built + 1))
