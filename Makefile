@@ -31,7 +31,7 @@ MAKEOVERRIDES := $(filter-out SHELL=%,$(MAKEOVERRIDES))
 endif
 export MODE CPUS CPU VIA BASE JAILHOUSE BOOT_SHELL
 
-.PHONY: all help boot check bench check-fresh series kernel deps tree initramfs clean
+.PHONY: all help boot check bench check-fresh series kernel deps tree initramfs clean distclean
 
 all: boot
 
@@ -79,6 +79,7 @@ help:
 	@echo '  make deps         install what is missing (apt-get, by package name)'
 	@echo '  make tree         build/src: pristine 6.1 + patches/ + owned files'
 	@echo '  make clean        remove build/'
+	@echo '  make distclean    remove build/ and empty the ccache (ccache -C: the user'"'"'s own)'
 	@echo 'make boot options (each checked before anything is built):'
 	@echo '  MODE=hyp|svc            entry mode (default hyp)'
 	@echo '  CPUS=1..4               how many CPUs (default 2)'
@@ -94,3 +95,8 @@ help:
 
 clean:
 	rm -rf build
+
+# The compiler cache is ccache's default one (or $CCACHE_DIR), shared with
+# every other clone and project of this user: distclean empties it too.
+distclean: clean
+	ccache -C

@@ -293,14 +293,11 @@ rm -f "$csv.tmp"
 	echo "| figure | ours | upstream | Δ | Δ % | unit |"
 	echo "|---|---|---|---|---|---|"
 	tail -n +2 "$csv" | awk -F, '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }'
-	times=$BUILD/check-times.tsv
-	if [ -f "$times" ]; then
+	if [ -f "$BUILD/check-stages.md" ]; then
 		echo
-		echo "Wall time of each stage of the last make check ($times):"
+		echo "Wall time of each stage of the last make check ($BUILD/check-stages.md):"
 		echo
-		echo "| stage | seconds |"
-		echo "|---|---|"
-		awk -F'\t' '{ printf "| %s | %s |\n", $1, $2 }' "$times"
+		cat "$BUILD/check-stages.md"
 	fi
 	# What each patch adds to vmlinux, from the prefix builds of the last
 	# make check (prefixes.sh), between upstream and the whole series: if

@@ -16,16 +16,23 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 T0=$(date +%s)
-# The wall time of each stage, for make bench: build/check-times.tsv.
+# Where the time goes: build/check-times.tsv has a line per stage, host test
+# and boot (KIND NAME SECONDS; KIND is stage, host or boot), and the table
+# printed at the end (build/check-stages.md) sums it up by stage.
 TIMES=$BUILD/check-times.tsv
+STAGES=$BUILD/check-stages.md
 mkdir -p "$BUILD"
 : >"$TIMES.new"
+# since T1: seconds from T1 (date +%s.%N) to now, to a tenth.
+since() {
+	printf '%.1f' "$(echo "$(date +%s.%N) - $1" | bc)"
+}
 timed() {
 	local name=$1 t1
 	shift
 	t1=$(date +%s.%N)
 	"$@"
-	printf '%s\t%.1f\n' "$name" "$(echo "$(date +%s.%N) - $t1" | bc)" >>"$TIMES.new"
+	printf 'stage\t%s\t%s\n' "$name" "$(since "$t1")" >>"$TIMES.new"
 }
 timed deps "$HARNESS/deps.sh"
 timed tree "$HARNESS/tree.sh"
@@ -322,6 +329,7 @@ for t in "${TESTS[@]}"; do
 		if [ -z "$pool" ]; then
 			# Every kernel is built now: one initramfs with all their
 			# modules for every boot, then the boots.
+			t1=$(date +%s.%N)
 			"$HARNESS/initramfs.sh" | sed 's/^/# /'
 			"$HARNESS/fw.sh" build
 			if [ $k612 = 1 ]; then
@@ -329,9 +337,11 @@ for t in "${TESTS[@]}"; do
 				"${K612[@]}" "$HARNESS/fw.sh" build
 				rm -f "$BUILD"/6.12/results/*.ktap
 			fi
+			printf 'stage\tinitramfs and firmware\t%s\n' "$(since "$t1")" >>"$TIMES.new"
 			export INITRAMFS_READY=1
-			rm -f "$BUILD"/results/*.done "$BUILD"/results/*.ktap
-			boot_pool "${boots[@]}" &
+			rm -f "$BUILD"/results/*.done "$BUILD"/results/*.ktap "$BUILD/results/pool.time"
+			t1=$(date +%s.%N)
+			(boot_pool "${boots[@]}"; since "$t1" >"$BUILD/results/pool.time") &
 			pool=$!
 		fi
 		res=$BUILD/results/$name.ktap
@@ -367,11 +377,17 @@ for t in "${TESTS[@]}"; do
 		echo "not ok $n $name"
 	fi
 	rows+=("| $name | $verdict (${secs} s) | $base |")
-	printf '%s\t%s\n' "$name" "$secs" >>"$TIMES.new"
+	printf '%s\t%s\t%s\n' "$([ "$kind" = host ] && echo host || echo boot)" "$name" "$secs" \
+		>>"$TIMES.new"
 done
-printf 'make check\t%s\n' "$(($(date +%s) - T0))" >>"$TIMES.new"
-mv -f "$TIMES.new" "$TIMES"
 [ -z "$pool" ] || wait "$pool"
+if [ -f "$BUILD/results/pool.time" ]; then
+	printf 'stage\tboots (%s, BOOT_JOBS=%s, wall)\t%s\n' "${#boots[@]}" "$BOOT_JOBS" \
+		"$(cat "$BUILD/results/pool.time")" >>"$TIMES.new"
+fi
+printf 'stage\tmake check\t%s\n' "$(($(date +%s) - T0))" >>"$TIMES.new"
+mv -f "$TIMES.new" "$TIMES"
+"$HARNESS/stages.sh" "$TIMES" >"$STAGES"
 
 {
 	echo "| scenario | patched | baseline (not counted) |"
@@ -380,6 +396,8 @@ mv -f "$TIMES.new" "$TIMES"
 } >"$report"
 echo "# Matrix ($report):"
 sed 's/^/# /' "$report"
+echo "# Where the time went ($STAGES):"
+sed 's/^/# /' "$STAGES"
 echo "# make check took $(($(date +%s) - T0)) s"
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"

@@ -32,10 +32,23 @@ CROSS=arm-linux-gnueabihf-
 SERIES_PLACEHOLDER='Series Author <series-author@invalid>'
 V=${V:-0}
 
-export CCACHE_DIR=${CCACHE_DIR:-$SHARED/ccache}
+# The compiler cache is ccache's own default directory (ccache 4: the
+# legacy ~/.ccache if it exists, else $XDG_CACHE_HOME/ccache, else
+# ~/.cache/ccache), or the user's CCACHE_DIR: a second clone, and CI's clone
+# on the same machine, reuse what the first one compiled. Its size limit is
+# the user's ccache configuration (5 GiB unless set). make distclean empties
+# it. CCACHE_BASEDIR makes the cache's keys relative to this base's build/,
+# so two clones, or two trees laid out alike under it, share entries.
+if [ -z "${CCACHE_DIR:-}" ]; then
+	if [ -d "$HOME/.ccache" ]; then
+		CCACHE_DIR=$HOME/.ccache
+	else
+		CCACHE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/ccache
+	fi
+fi
+export CCACHE_DIR
 export CCACHE_BASEDIR=$BUILD
 export CCACHE_NOHASHDIR=1
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export ARCH=arm CROSS_COMPILE=$CROSS
 # Reproducible kernels and initramfs: fixed build identity and timestamps,
 # and build number (the banner's "#N": its digits moved the bench's bytes).

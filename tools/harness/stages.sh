@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Where make check's time went, as a Markdown table.
+#
+# usage: stages.sh TIMES
+#   TIMES is check.sh's build/check-times.tsv: lines KIND NAME SECONDS, KIND
+#   one of stage (a build or set-up step, or the boot pool's wall time),
+#   host (a host-side test) or boot (one boot scenario, patched kernel; its
+#   seconds overlap other boots and the host tests that run beside them).
+#   Prints every stage and host test in the order it ran, the boots as one
+#   line (how many, the sum of their times), each with its share of the
+#   whole run.
+set -euo pipefail
+
+times=${1:?usage: stages.sh TIMES}
+[ -f "$times" ] || { echo "stages.sh: no $times" >&2; exit 1; }
+awk -F'\t' '
+	$1 == "stage" && $2 == "make check" { total = $3; next }
+	$1 == "boot" { nboot++; if ($3 != "-") bootsum += $3; next }
+	{ name[++n] = $2; secs[n] = $3; kind[n] = $1 }
+	END {
+		print "| stage | seconds | share of the run |"
+		print "|---|---|---|"
+		for (i = 1; i <= n; i++)
+			printf "| %s%s | %.0f | %s |\n", name[i], (kind[i] == "host" ? " (test)" : ""),
+				secs[i], (total > 0 ? sprintf("%.1f %%", 100 * secs[i] / total) : "-")
+		if (nboot)
+			printf "| each boot scenario, patched (%d; sum of their times, run %s) | %.0f | - |\n",
+				nboot, "beside each other and the host tests after the first boot", bootsum
+		if (total > 0)
+			printf "| **make check** | **%d** (%.1f min) | 100 %% |\n", total, total / 60
+	}' "$times"
