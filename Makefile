@@ -13,7 +13,13 @@
 #                 your git identity
 #   make kernel   the test kernel (BASE=1: the unpatched baseline)
 #   make deps     install what is missing (apt-get, by package name)
-#   make tree     build/src = pristine 6.1 + patches/ + owned files
+#   make pq       import the queue patches/$(KBASE)/ into build/src (6.12:
+#                 build/6.12/src) as branch series on tag pristine, to edit
+#                 with git (FORCE=1 drops edits not exported yet)
+#   make refresh  export branch series back to patches/$(KBASE)/ (and, on
+#                 6.1, the top-level arch/ Documentation/ tools/testing/
+#                 MAINTAINERS view)
+#   make tree     build/src up to date with the queue
 #
 # V=1 shows every command's output.
 
@@ -29,9 +35,10 @@ override SHELL := /bin/sh
 # nor let it reach the kernel's make, which would run its recipes with it
 MAKEOVERRIDES := $(filter-out SHELL=%,$(MAKEOVERRIDES))
 endif
-export MODE CPUS CPU VIA BASE JAILHOUSE BOOT_SHELL
+export MODE CPUS CPU VIA BASE JAILHOUSE BOOT_SHELL KBASE FORCE
 
-.PHONY: all help boot check bench check-fresh series kernel deps tree initramfs clean distclean
+.PHONY: all help boot check bench check-fresh series kernel deps tree pq refresh initramfs clean \
+	distclean
 
 all: boot
 
@@ -39,7 +46,13 @@ deps:
 	@$(H)/deps.sh
 
 tree: deps
-	@$(H)/tree.sh
+	@$(H)/queue.sh tree
+
+pq: deps
+	@$(H)/queue.sh import
+
+refresh:
+	@$(H)/queue.sh export
 
 kernel: tree
 	@BASE=$(BASE) $(H)/kernel.sh test
@@ -77,7 +90,12 @@ help:
 	@echo '                    (author and Signed-off-by: your git config user.name/email)'
 	@echo '  make kernel       the test kernel (BASE=1: the unpatched baseline)'
 	@echo '  make deps         install what is missing (apt-get, by package name)'
-	@echo '  make tree         build/src: pristine 6.1 + patches/ + owned files'
+	@echo '  make pq           import patches/6.1/ into build/src as branch series, to edit'
+	@echo '                    with git (KBASE=6.12: build/6.12/src; FORCE=1 drops work'
+	@echo '                    not exported yet)'
+	@echo '  make refresh      export branch series to patches/6.1/ and the top-level view'
+	@echo '                    (KBASE=6.12: patches/6.12/)'
+	@echo '  make tree         build/src up to date with patches/6.1/'
 	@echo '  make clean        remove build/'
 	@echo '  make distclean    remove build/ and empty the ccache (ccache -C: the user'"'"'s own)'
 	@echo 'make boot options (each checked before anything is built):'

@@ -35,7 +35,7 @@ timed() {
 	printf 'stage\t%s\t%s\n' "$name" "$(since "$t1")" >>"$TIMES.new"
 }
 timed deps "$HARNESS/deps.sh"
-timed tree "$HARNESS/tree.sh"
+timed tree "$HARNESS/queue.sh" tree
 timed "kernel test" "$HARNESS/kernel.sh" test
 BASELINE=${BASELINE:-1}
 [ "$BASELINE" = 0 ] || timed "kernel test (baseline)" env BASE=1 "$HARNESS/kernel.sh" test
@@ -55,6 +55,12 @@ BOOT_JOBS=${BOOT_JOBS:-$(nproc)}
 # stopping the machine for hotplug slow down badly when they share cores).
 TESTS=(
 	"series_applies_on_pristine|host|$HARNESS/series.sh --check"
+	# The queue is the truth: exporting what git am made of it gives it
+	# back byte for byte, and the top-level view is its last patch's files.
+	"queue_round_trips|host|$HARNESS/queue.sh check"
+	# One series on two bases: git range-diff of the queues shows only
+	# what the bases force (patches/6.12/allowed-differences).
+	"queues_match_across_bases|host|$HARNESS/rangediff.sh"
 	"series_checkpatch_strict|host|$HARNESS/lint.sh checkpatch"
 	"kernel_doc_clean|host|$HARNESS/lint.sh kernel-doc"
 	"harness_shellcheck_clean|host|$HARNESS/lint.sh shellcheck"
@@ -189,6 +195,7 @@ TESTS+=(
 # scenario 2 over its layer.
 TESTS+=(
 	"k612_series_applies_on_pristine|host|${K612[*]} $HARNESS/series.sh --check"
+	"k612_queue_round_trips|host|${K612[*]} $HARNESS/queue.sh check"
 	"k612_series_checkpatch_strict|host|${K612[*]} $HARNESS/lint.sh checkpatch"
 	"k612_w1_sparse_clean_test|host|${K612[*]} $HARNESS/lint.sh objects lint"
 	"k612_every_prefix_builds_test|host|${K612[*]} $HARNESS/prefixes.sh test"

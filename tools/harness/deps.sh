@@ -20,7 +20,7 @@ HOST_PKGS=(
 	linux-source-6.1 linux-source-6.12 xz-utils gcc libc6-dev bc bison flex
 	libssl-dev libelf-dev
 	cpio perl python3 ccache
-	# hunks outside git: 6.12's on owned files (tree.sh), Jailhouse's port
+	# Jailhouse's port, applied outside git
 	patch
 	# the cross compiler, its binutils (readelf, objcopy) and the armhf C
 	# library and headers the static user programs are linked with

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Device-tree checks of the series' binding, with Debian's dt-schema
-# (2022.08) and the 6.1 tree with our files ($SRC, brought up to date by
-# tree.sh), in their own build directory ($BUILD/dtcheck). One per call:
+# (2022.08) and the 6.1 tree with the series applied ($SRC, brought up to
+# date by queue.sh tree), in their own build directory ($BUILD/dtcheck). One per call:
 #   dtcheck.sh binding        make dt_binding_check on our binding alone:
 #                             yamllint, dt-doc-validate (the meta-schemas),
 #                             its example through dtc and dt-validate; the
@@ -63,8 +63,8 @@ stamp() {
 
 binding() {
 	local log=$OUT/dt_binding_check.log findings st
-	"$HARNESS/tree.sh" >/dev/null
-	[ -f "$SRC/$BINDING" ] || die "$BINDING is not in $SRC (is it in patches/owners?)"
+	"$HARNESS/queue.sh" tree >/dev/null
+	[ -f "$SRC/$BINDING" ] || die "$BINDING is not in $SRC (does a patch in patches/$KBASE add it?)"
 	st=$(stamp | sha256sum | cut -c1-64)
 	if [ -f "$SCHEMA" ] && [ "$(cat "$OUT/clean.stamp" 2>/dev/null)" = "$st" ]; then
 		echo "dt_binding_check: $BINDING is clean (unchanged since the last check)"

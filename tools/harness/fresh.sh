@@ -26,7 +26,7 @@ set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-FRESH_ONLY='^(series_applies_on_pristine|series_checkpatch_strict|kernel_doc_clean|'
+FRESH_ONLY='^(series_applies_on_pristine|queue_round_trips|series_checkpatch_strict|kernel_doc_clean|'
 FRESH_ONLY+='harness_shellcheck_clean|w1_sparse_clean_test|a15_hyp_2cpu_image|uboot_hyp_1cpu|'
 FRESH_ONLY+='uefi_svc_2cpu|fw_mixed_cpu1_svc_4cpu|kexec_chain_5_hyp|hibernate_resume_hyp_2cpu|'
 FRESH_ONLY+='dt_binding_check_clean|layer_a15_2cpu|bench_budgets|k612_a15_hyp_2cpu_zimage)$'

@@ -16,7 +16,7 @@ guest=$HARNESS/guest
 busybox=$SHARED/armhf/root/bin/busybox
 
 [ -x "$busybox" ] || "$HARNESS/deps.sh"
-[ -d "$SRC" ] || "$HARNESS/tree.sh"
+[ -d "$SRC" ] || "$HARNESS/queue.sh" tree
 stage_begin initramfs
 
 # The kselftest, cross-built statically the kselftest way.

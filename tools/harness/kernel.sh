@@ -25,7 +25,7 @@ if [ "${BASE:-0}" = 1 ]; then
 	out=$BUILD/base/$cfg
 	label="kernel $cfg (baseline, unpatched)"
 	if [ ! -d "$src" ]; then
-		"$HARNESS/tree.sh"
+		"$HARNESS/queue.sh" tree
 		git -C "$SRC" worktree prune
 		git -C "$SRC" worktree add -q --detach "$src" pristine
 	fi
@@ -33,7 +33,7 @@ else
 	src=$SRC
 	out=$BUILD/$cfg
 	label="kernel $cfg"
-	"$HARNESS/tree.sh"
+	"$HARNESS/queue.sh" tree
 fi
 
 mkdir -p "$out" "$CCACHE_DIR"

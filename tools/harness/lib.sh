@@ -7,8 +7,8 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 HARNESS=$TOP/tools/harness
 # The kernel the series is applied to: Debian's linux-source-$KBASE. 6.1
 # builds in build/, any other base in build/$KBASE/; they share build/'s
-# ccache and armhf user space ($SHARED). patches/$KBASE/ holds what that
-# base needs of its own (see tree.sh).
+# armhf user space ($SHARED). patches/$KBASE/ is that base's patch queue
+# (see queue.sh).
 KBASE=${KBASE:-6.1}
 case $KBASE in
 6.1 | 6.12) ;;
@@ -25,10 +25,10 @@ BASESRC=$BUILD/base/src		# pristine tree (a worktree of $SRC at tag pristine)
 TARBALL=${TARBALL:-/usr/src/linux-source-$KBASE.tar.xz}
 KBASE_PATCHES=$TOP/patches/$KBASE	# this base's own hunks and path map
 CROSS=arm-linux-gnueabihf-
-# patches/, MAINTAINERS and the binding name no person: they carry this
-# placeholder, which tree.sh replaces with the user's git identity, so that
-# the tree, and the series make series writes from it, are signed by whoever
-# builds them (series.sh refuses to write one without an identity).
+# The queue's patches, their MAINTAINERS entry and the binding name no
+# person: they carry this placeholder, which make series replaces with the
+# user's git identity in the series it writes, so that it is signed by
+# whoever sends it (series.sh refuses to write one without an identity).
 SERIES_PLACEHOLDER='Series Author <series-author@invalid>'
 V=${V:-0}
 

@@ -23,7 +23,7 @@ OUR_OBJS=(arch/arm/kernel/hyp.o arch/arm/kernel/hyp-stub.o arch/arm/kernel/hyp-s
 
 case ${1:-} in
 checkpatch)
-	"$HARNESS/tree.sh" >/dev/null
+	"$HARNESS/queue.sh" tree >/dev/null
 	cd "$SRC"
 	# The series' patches as make series formats them (signed by the git
 	# identity, or by the placeholder if there is none: either way From:
@@ -39,7 +39,7 @@ checkpatch)
 	[ -z "$out" ]
 	;;
 kernel-doc)
-	"$HARNESS/tree.sh" >/dev/null
+	"$HARNESS/queue.sh" tree >/dev/null
 	cd "$SRC"
 	out=$(perl scripts/kernel-doc -none "${OUR_C[@]}" 2>&1)
 	echo "$out"

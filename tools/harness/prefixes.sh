@@ -28,7 +28,7 @@ CONFIGS=(test thumb2_lpae novirt)
 for c in "${CONFIGS[@]}"; do
 	[ -f "$BUILD/$c/.config" ] || "$HARNESS/kernel.sh" "$c" olddefconfig >/dev/null
 done
-"$HARNESS/tree.sh" >/dev/null
+"$HARNESS/queue.sh" tree >/dev/null
 
 wt=$BUILD/prefix/src
 if [ ! -d "$wt" ]; then

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Writes the upstream-style series for this base to build/series/$KBASE/
-# (git format-patch --cover-letter over the commits tree.sh built:
-# patches/ with the owned files folded in) and, with --check, proves it
-# applies with git am on a pristine tree and yields exactly the tree that
-# was built and tested.
+# (git format-patch --cover-letter over branch series, which is the queue
+# patches/$KBASE/ applied on pristine, with patches/$KBASE/cover-letter as
+# the cover's subject and blurb) and, with --check, proves it applies with
+# git am on a pristine tree and yields exactly the tree that was built and
+# tested.
 #
 # The series is the user's: author, Signed-off-by and the MAINTAINERS
-# entry are the git identity (user.name, user.email), which tree.sh puts
-# in place of patches/' placeholder. Without one, no series is written;
-# --check then proves the same in a scratch directory it removes.
+# entry are the git identity (user.name, user.email), put in place of the
+# queue's placeholder. Without one, no series is written; --check then
+# proves the same in a scratch directory it removes.
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -24,7 +25,7 @@ Set it, then run make series again:
   git config --global user.name 'Your Name'
   git config --global user.email you@example.org"
 fi
-"$HARNESS/tree.sh" >/dev/null
+"$HARNESS/queue.sh" tree >/dev/null
 out=$SHARED/series/$KBASE
 [ -n "$ident" ] || out=$BUILD/series-check.tmp
 mkdir -p "$BUILD/logs"
@@ -41,9 +42,15 @@ if [ -n "$ident" ]; then
 fi
 git -C "$SRC" "${who[@]}" format-patch -q --cover-letter --thread=shallow -o "$out" pristine..series
 cover=$out/0000-cover-letter.patch
-if [ -f "$TOP/patches/cover-letter" ]; then
-	subject=$(head -n 1 "$TOP/patches/cover-letter")
-	tail -n +3 "$TOP/patches/cover-letter" >"$out/blurb"
+letter=$TOP/patches/$KBASE/cover-letter
+if [ -n "$ident" ]; then
+	# The placeholder's place: From:, Signed-off-by:, MAINTAINERS, the
+	# binding's maintainers (the cover letter is already the user's).
+	sed -i "s|$SERIES_PLACEHOLDER|$ident|g" "$out"/0*.patch
+fi
+if [ -f "$letter" ]; then
+	subject=$(head -n 1 "$letter")
+	tail -n +3 "$letter" >"$out/blurb"
 	awk -v subject="$subject" -v blurbfile="$out/blurb" '
 		/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subject) }
 		/^\*\*\* BLURB HERE \*\*\*$/ {
@@ -74,8 +81,16 @@ if ! git -C "$wt" am -q "${mails[@]}" >"$log" 2>&1; then
 	cat "$log" >&2
 	die "the series does not apply with git am on pristine (log: $log)"
 fi
-git -C "$wt" diff --quiet series HEAD ||
+# The tree built and tested, with the identity in the placeholder's place.
+git -C "$wt" diff --quiet series HEAD -- . ':!MAINTAINERS' \
+	':!Documentation/devicetree/bindings/firmware' ||
 	die "git am of $out gives a tree different from the one built"
+for f in MAINTAINERS $(git -C "$SRC" diff --name-only --diff-filter=A pristine series -- \
+		Documentation/devicetree/bindings/firmware); do
+	cmp -s <(git -C "$SRC" show "series:$f" | sed "s|$SERIES_PLACEHOLDER|${ident:-$SERIES_PLACEHOLDER}|g") \
+		<(git -C "$wt" show "HEAD:$f") ||
+		die "git am of $out gives another $f than the one built"
+done
 if grep -l "$SERIES_PLACEHOLDER" "${mails[@]}" >/dev/null; then
 	[ -z "$ident" ] || die "the placeholder identity is left in $out"
 fi

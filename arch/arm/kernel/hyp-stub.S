@@ -11,9 +11,7 @@
  * can run under. The stub then answers a small HVC ABI, which is how a
  * hypervisor installs itself later and how kexec restarts into the next
  * kernel in HYP.
-/* series: docs */
  * Documentation/arm/hyp-abi.rst describes it.
-/* series: end */
  *
  * Built twice: into the kernel proper, and with ZIMAGE defined into the
  * decompressor, which has a single CPU, keeps no writable data and never
@@ -213,9 +211,7 @@ SYM_FUNC_END(hyp_stub_setup)
  * __hyp_set_vectors(r0 = physical address): the decompressor moves HYP's
  * vectors when it relocates itself and when it re-enters HYP to start the
  * kernel.
-/* series: api */
  * The kernel proper uses hyp_set_vectors() in C.
-/* series: end */
  */
 SYM_FUNC_START(__hyp_set_vectors)
 	mov	r1, r0

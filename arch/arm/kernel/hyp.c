@@ -2,23 +2,15 @@
 /*
  * The kernel side of the HYP stub (hyp-stub.S): the mode each CPU last
  * entered the kernel in, and the boot report.
-/* series: api */
  *
  * The calls a hypervisor uses to install itself in HYP mode, and the lock.
-/* series: end */
-/* series: sysfs */
  *
  * What sysfs shows of them.
-/* series: end */
-/* series: layer */
  *
  * The same calls through a HYP layer that firmware keeps resident when it
  * enters the kernel in SVC, found through the device tree.
-/* series: end */
-/* series: docs */
  *
  * See Documentation/arm/hyp-abi.rst.
-/* series: end */
  */
 
 #define pr_fmt(fmt) "CPU: " fmt
@@ -31,7 +23,6 @@
 #include <linux/syscore_ops.h>
 #include <asm/smp_plat.h>
 #include <asm/virt.h>
-/* series: api */
 #include <linux/cpu_pm.h>
 #include <linux/cpuidle.h>
 #include <linux/kexec.h>
@@ -41,22 +32,16 @@
 #include <linux/suspend.h>
 #include <asm/memory.h>
 #include <asm/opcodes-virt.h>
-/* series: end */
-/* series: sysfs */
 #include <linux/cpu.h>
 #include <linux/device.h>
 #include <linux/kstrtox.h>
 #include <linux/sysfs.h>
-/* series: end */
-/* series: layer */
 #include <linux/of.h>
 #include <asm/traps.h>
-/* series: end */
 
 /* Filled in by hyp-stub.S, indexed by logical CPU; 0: never entered. */
 extern u32 __hyp_cpu_mode[NR_CPUS];
 
-/* series: api */
 /* Locked by hyp_stub_lock() or its parameter; the stub holds the state. */
 static bool hyp_locked;
 
@@ -119,7 +104,6 @@ static void hyp_set_holder(u8 holder)
 	atomic_add(held ? 1 : -1, &hyp_held);
 	hyp_cpuidle_hold(held);
 }
-/* series: end */
 
 /*
  * What the per-CPU records said when they were last read (hyp_refresh()),
@@ -127,9 +111,7 @@ static void hyp_set_holder(u8 holder)
  * calls is_hyp_mode_available() with the caches off.
  */
 static bool hyp_mixed;		/* CPUs that entered disagree */
-/* series: api */
 static bool hyp_any_stub;	/* some CPU last entered in HYP */
-/* series: end */
 static bool hyp_all_abi;	/* every CPU that entered has HYP to call */
 static int hyp_common_mode;	/* their mode if they agree, else 0 */
 static bool hyp_refreshed;	/* the values above have been read once */
@@ -181,7 +163,6 @@ noinline int hyp_cpu_last_entry_mode(unsigned int cpu)
 }
 EXPORT_SYMBOL_GPL(hyp_cpu_last_entry_mode);
 
-/* series: layer */
 /*
  * The firmware's HYP layer: the device tree says it is there, and the boot
  * CPU checked that it answers as one; then each CPU that enters in SVC is
@@ -190,7 +171,6 @@ EXPORT_SYMBOL_GPL(hyp_cpu_last_entry_mode);
 static bool hyp_layer_found;
 static phys_addr_t hyp_layer_vectors;		/* where HVBAR goes back to */
 static DEFINE_PER_CPU(bool, hyp_layer_here);	/* answered at its last entry */
-/* series: end */
 
 /**
  * hyp_cpu_provider() - where a CPU's HYP comes from
@@ -199,10 +179,8 @@ static DEFINE_PER_CPU(bool, hyp_layer_here);	/* answered at its last entry */
  * As of @cpu's last entry. Not inlined, like hyp_cpu_last_entry_mode().
  *
  * Return: HYP_PROVIDER_STUB if @cpu entered in HYP (the kernel's stub),
-/* series: layer */
  * HYP_PROVIDER_FIRMWARE if it entered in SVC and the firmware's HYP
  * layer answered there,
-/* series: end */
  * HYP_PROVIDER_NONE otherwise (no HVC may be issued there), -EINVAL if
  * @cpu is not a possible CPU.
  */
@@ -214,10 +192,8 @@ noinline int hyp_cpu_provider(unsigned int cpu)
 		return mode;
 	if (mode == HYP_MODE)
 		return HYP_PROVIDER_STUB;
-/* series: layer */
 	if (mode && READ_ONCE(per_cpu(hyp_layer_here, cpu)))
 		return HYP_PROVIDER_FIRMWARE;
-/* series: end */
 	return HYP_PROVIDER_NONE;
 }
 EXPORT_SYMBOL_GPL(hyp_cpu_provider);
@@ -230,9 +206,7 @@ EXPORT_SYMBOL_GPL(hyp_cpu_provider);
 static void hyp_refresh(void)
 {
 	bool mixed = false, all_abi = true;
-/* series: api */
 	bool any_hyp = false;
-/* series: end */
 	unsigned int cpu;
 	int mode, first = 0;
 
@@ -244,17 +218,13 @@ static void hyp_refresh(void)
 			first = mode;
 		else if (mode != first)
 			mixed = true;
-/* series: api */
 		if (mode == HYP_MODE)
 			any_hyp = true;
-/* series: end */
 		if (hyp_cpu_provider(cpu) == HYP_PROVIDER_NONE)
 			all_abi = false;
 	}
 	WRITE_ONCE(hyp_mixed, mixed);
-/* series: api */
 	WRITE_ONCE(hyp_any_stub, any_hyp);
-/* series: end */
 	WRITE_ONCE(hyp_all_abi, first && all_abi);
 	WRITE_ONCE(hyp_common_mode, mixed ? 0 : first);
 	WRITE_ONCE(hyp_refreshed, true);
@@ -276,44 +246,35 @@ static void notrace hyp_records_read(void)
  * True when every CPU that has entered the kernel has HYP the kernel may
  * call: it last entered in HYP mode, and so has the stub. A CPU that
  * entered in SVC once and in HYP since counts as HYP.
-/* series: layer */
  *
  * So does a CPU that entered in SVC over the firmware's HYP layer; the
  * GIC and timer drivers, which ask at boot, ask once the layer has been
  * checked (hyp_layer_init()).
-/* series: end */
-/* series: api */
  *
  * HYP must also be free: not locked, and held by no hypervisor. A
  * hypervisor then installs on each CPU with hyp_set_vectors(), or claims
  * it first with hyp_claim_cpu() if it issues HVC_SET_VECTORS itself.
-/* series: end */
  *
  * Return: true if a hypervisor can install itself on every CPU.
  */
 bool notrace is_hyp_mode_available(void)
 {
 	hyp_records_read();
-/* series: api */
 	if (READ_ONCE(hyp_locked) || atomic_read(&hyp_held))
 		return false;
-/* series: end */
 	return READ_ONCE(hyp_all_abi);
 }
 EXPORT_SYMBOL_GPL(is_hyp_mode_available);
 
-/* series: api */
 /**
  * hyp_soft_restart_in_hyp() - whether kexec and hibernation restart in HYP
  *
  * They restart the way the kernel was entered: through the stub's
  * HVC_SOFT_RESTART when every CPU has the stub and HYP is free, in SVC
  * otherwise.
-/* series: layer */
  *
  * Over the firmware's layer that is SVC, so that the next kernel (or the
  * resumed image) is entered as this one was and finds the layer again.
-/* series: end */
  *
  * Safe with the caches off: __soft_restart() calls it then.
  *
@@ -321,10 +282,8 @@ EXPORT_SYMBOL_GPL(is_hyp_mode_available);
  */
 bool notrace hyp_soft_restart_in_hyp(void)
 {
-/* series: layer */
 	if (READ_ONCE(hyp_layer_found))
 		return false;
-/* series: end */
 	return is_hyp_mode_available();
 }
 
@@ -350,7 +309,6 @@ int hyp_refuse_if_held(const char *what)
 	       what, held);
 	return -EBUSY;
 }
-/* series: end */
 
 /**
  * is_hyp_mode_mismatched() - whether CPUs entered the kernel in different modes
@@ -365,7 +323,6 @@ bool is_hyp_mode_mismatched(void)
 }
 EXPORT_SYMBOL_GPL(is_hyp_mode_mismatched);
 
-/* series: api */
 /* Whether this CPU has HYP the kernel may call (hyp_cpu_provider()). */
 static bool hyp_this_cpu_has_stub(void)
 {
@@ -430,9 +387,7 @@ static bool hyp_provider_answers(struct hyp_stub_info *info)
 	info->vectors = res.a3;
 	return true;
 }
-/* series: end */
 
-/* series: layer */
 /*
  * The first HVC on a CPU entered in SVC goes where the device tree says a
  * layer is. If there is none, HVC may be UNDEFINED (SCR.HCE clear): this
@@ -591,9 +546,7 @@ void __init hyp_layer_init(void)
 	hyp_layer_probe();
 	hyp_refresh();
 }
-/* series: end */
 
-/* series: api */
 /**
  * hyp_stub_call() - issue one HVC on this CPU
  * @fn: function number (r0)
@@ -630,11 +583,9 @@ EXPORT_SYMBOL_GPL(hyp_stub_call);
  *
  * What a hypervisor's HVC_RESET_VECTORS handler writes back to HVBAR: the
  * stub's vector table.
-/* series: layer */
  *
  * On a CPU over the firmware's layer, the layer's (which the layer
  * reports).
-/* series: end */
  *
  * Bit 0 set means they are Thumb code: the hypervisor sets HSCTLR.TE to
  * it and HVBAR to the rest. Call it on the CPU concerned.
@@ -645,11 +596,9 @@ EXPORT_SYMBOL_GPL(hyp_stub_call);
 phys_addr_t hyp_stub_vectors_phys(void)
 {
 	hyp_records_read();
-/* series: layer */
 	if (hyp_cpu_provider(raw_smp_processor_id()) == HYP_PROVIDER_FIRMWARE ||
 	    (!READ_ONCE(hyp_any_stub) && READ_ONCE(hyp_layer_found)))
 		return hyp_layer_vectors;
-/* series: end */
 	if (!READ_ONCE(hyp_any_stub))
 		return 0;
 	/*
@@ -828,10 +777,8 @@ EXPORT_SYMBOL_GPL(hyp_reset_vectors);
  *
  * Uses the discovery calls (UID, revision, state): any other caller can
  * make them too.
-/* series: layer */
  * HVC_ABI_FEAT_FIRMWARE in the features tells the layer from the
  * kernel's stub.
-/* series: end */
  *
  * Return: 0 on success, -ENODEV if this CPU has no provider, -EBUSY if a
  * hypervisor holds this CPU (installed through hyp_set_vectors(), or
@@ -894,7 +841,6 @@ static int __init hyp_stub_lock_param(char *arg)
 	return 0;
 }
 early_param("hyp_stub_lock", hyp_stub_lock_param);
-/* series: end */
 
 /* Say how this CPU entered if it disagrees with the boot CPU. */
 static void hyp_report_cpu(unsigned int cpu)
@@ -938,31 +884,22 @@ void __init hyp_mode_check(void)
 /*
  * This CPU entered the kernel again, as it does on resume: its record is
  * read again.
-/* series: layer */
  *
  * Over the layer, the layer is checked again: powered off with the
  * machine, it comes back unlocked.
-/* series: end */
-/* series: api */
  *
  * The lock is engaged again where it was.
-/* series: end */
  */
 static void hyp_resume(void)
 {
-/* series: layer */
 	hyp_layer_check_this_cpu();
-/* series: end */
 	hyp_refresh();
-/* series: api */
 	hyp_stub_lock_this_cpu(NULL);
-/* series: end */
 }
 
 /* Runs on a CPU that came back online: through head.S, to the stub. */
 static int hyp_cpu_online(unsigned int cpu)
 {
-/* series: api */
 	/*
 	 * Through head.S HVBAR holds the stub again, unless the CPU never
 	 * left (a failed offline rolls back through here, and cpu_die() may
@@ -972,7 +909,6 @@ static int hyp_cpu_online(unsigned int cpu)
 	 */
 	if (__this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM)
 		hyp_set_holder(HYP_NOT_HELD);
-/* series: end */
 	sync_boot_mode();
 	hyp_resume();
 	if (hyp_reported)
@@ -980,7 +916,6 @@ static int hyp_cpu_online(unsigned int cpu)
 	return 0;
 }
 
-/* series: api */
 static bool hyp_kexec_in_progress(void)
 {
 #ifdef CONFIG_KEXEC_CORE
@@ -1019,13 +954,11 @@ static int hyp_cpu_offline(unsigned int cpu)
 			cpu, ret, kexec ? "" : ": staying online");
 		return kexec ? 0 : -EBUSY;
 	}
-/* series: layer */
 	/*
 	 * Whatever the CPU comes back with is checked again when it is
 	 * online; until then no call may trust the layer it had.
 	 */
 	__this_cpu_write(hyp_layer_here, false);
-/* series: end */
 	return 0;
 }
 
@@ -1067,12 +1000,9 @@ static int hyp_pm_notify(struct notifier_block *nb, unsigned long action,
 static struct notifier_block hyp_pm_nb = {
 	.notifier_call = hyp_pm_notify,
 };
-/* series: end */
 
 static struct syscore_ops hyp_syscore_ops = {
-/* series: api */
 	.suspend = hyp_suspend,
-/* series: end */
 	.resume = hyp_resume,
 };
 
@@ -1087,37 +1017,25 @@ static int __init hyp_stub_early_init(void)
 	 */
 	__sync_cache_range_w(__cpu_logical_map, sizeof(__hyp_cpu_mode));
 	hyp_refresh();
-/* series: api */
 	hyp_stub_lock_this_cpu(NULL);
-/* series: end */
 	register_syscore_ops(&hyp_syscore_ops);
-/* series: api */
 	register_pm_notifier(&hyp_pm_nb);
 	cpu_pm_register_notifier(&hyp_cpu_pm_nb);
-/* series: end */
 	/*
 	 * Before smp_init() brings the secondaries up: each is then seen to
 	 * as it comes online, at boot as after hotplug, and the boot waits
 	 * for no cross-call.
 	 */
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "arm/hyp-stub:online",
-/* series: until api */
-					hyp_cpu_online, NULL);
-/* series: end */
-/* series: api */
 					hyp_cpu_online, hyp_cpu_offline);
-/* series: end */
 	return ret < 0 ? ret : 0;
 }
 early_initcall(hyp_stub_early_init);
 
-/* series: sysfs */
 static const char *const hyp_provider_names[] = {
 	[HYP_PROVIDER_NONE]	= "none",
 	[HYP_PROVIDER_STUB]	= "stub",
-/* series: layer */
 	[HYP_PROVIDER_FIRMWARE]	= "firmware",
-/* series: end */
 };
 
 static ssize_t hyp_show(struct device *dev, struct device_attribute *attr,
@@ -1235,4 +1153,3 @@ undo:
 	return ret;
 }
 device_initcall(hyp_stub_sysfs_init);
-/* series: end */

@@ -5,10 +5,8 @@
  *
  * The HYP stub: the mode each CPU entered the kernel in, and the HVC ABI a
  * hypervisor uses to install itself in HYP mode after boot.
-/* series: docs */
  *
  * See Documentation/arm/hyp-abi.rst.
-/* series: end */
  */
 #ifndef __ASM_ARM_VIRT_H
 #define __ASM_ARM_VIRT_H
@@ -63,9 +61,7 @@
 #define HVC_ABI_FEAT_SOFT_RESTART	BIT(1)
 #define HVC_ABI_FEAT_RESET_VECTORS	BIT(2)
 #define HVC_ABI_FEAT_LOCK		BIT(3)
-/* series: layer */
 #define HVC_ABI_FEAT_FIRMWARE		BIT(4)	/* a firmware layer, not the stub */
-/* series: end */
 #define HVC_STUB_FEATURES	(HVC_ABI_FEAT_SET_VECTORS |	\
 				 HVC_ABI_FEAT_SOFT_RESTART |	\
 				 HVC_ABI_FEAT_RESET_VECTORS |	\
@@ -85,7 +81,6 @@
 #include <linux/types.h>
 #include <asm/cacheflush.h>
 
-/* series: api */
 /* What HYP on a CPU answers to the discovery calls. */
 struct hyp_stub_info {
 	u32 version;		/* HVC_ABI_REVISION: major << 16 | minor */
@@ -93,23 +88,18 @@ struct hyp_stub_info {
 	u32 state;		/* HVC_ABI_STATE_* */
 	phys_addr_t vectors;	/* where HVBAR goes back to */
 };
-/* series: end */
 
 /* Where a CPU's HYP comes from (hyp_cpu_provider()). */
 enum hyp_provider {
 	HYP_PROVIDER_NONE,	/* no HYP the kernel may call */
 	HYP_PROVIDER_STUB,	/* entered in HYP: the kernel's stub */
-/* series: layer */
 	HYP_PROVIDER_FIRMWARE,	/* entered in SVC over the firmware's layer */
-/* series: end */
 };
 
-/* series: api */
 /* r0-r3 as the HYP side left them after a call. */
 struct hyp_stub_res {
 	unsigned long a0, a1, a2, a3;
 };
-/* series: end */
 
 #ifdef CONFIG_ARM_VIRT_EXT
 /*
@@ -120,13 +110,11 @@ struct hyp_stub_res {
  */
 extern int __boot_cpu_mode;
 
-/* series: api */
 /* The stub's vector table, at the address it is linked at. */
 extern char __hyp_stub_vectors[];
 
 /* The stub's state (HVC_ABI_STATE_*): written in HYP alone. */
 extern u32 __hyp_stub_state;
-/* series: end */
 
 static inline void sync_boot_mode(void)
 {
@@ -134,14 +122,11 @@ static inline void sync_boot_mode(void)
 }
 
 void hyp_mode_check(void);
-/* series: layer */
 void hyp_layer_init(void);
-/* series: end */
 bool is_hyp_mode_available(void);
 bool is_hyp_mode_mismatched(void);
 int hyp_cpu_last_entry_mode(unsigned int cpu);
 int hyp_cpu_provider(unsigned int cpu);
-/* series: api */
 bool hyp_soft_restart_in_hyp(void);
 int hyp_set_vectors(phys_addr_t vectors);
 int hyp_reset_vectors(void);
@@ -154,7 +139,6 @@ int hyp_stub_lock(void);
 int hyp_claim_cpu(void);
 int hyp_release_cpu(void);
 int hyp_refuse_if_held(const char *what);
-/* series: end */
 
 #else /* !CONFIG_ARM_VIRT_EXT */
 
@@ -164,9 +148,7 @@ static inline void sync_boot_mode(void) { }
 
 static inline void hyp_mode_check(void) { }
 
-/* series: layer */
 static inline void hyp_layer_init(void) { }
-/* series: end */
 
 static inline bool is_hyp_mode_available(void)
 {
@@ -188,7 +170,6 @@ static inline int hyp_cpu_provider(unsigned int cpu)
 	return HYP_PROVIDER_NONE;
 }
 
-/* series: api */
 static inline bool hyp_soft_restart_in_hyp(void)
 {
 	return false;
@@ -245,7 +226,6 @@ static inline int hyp_refuse_if_held(const char *what)
 {
 	return 0;
 }
-/* series: end */
 
 #endif /* CONFIG_ARM_VIRT_EXT */
 
