@@ -82,11 +82,13 @@ queue_files() {
 	done <"$QUEUE/series"
 }
 
-# queue_stamp: what the tree is built from: the queue and this script.
+# queue_stamp: what the tree is built from: the tarball, this script, the
+# series file and the patches it names (not the cover letter).
 queue_stamp() {
 	{
 		sha256sum "$TARBALL" "$0" | cut -c1-64
-		(cd "$QUEUE" && find . -type f | sort | xargs -r sha256sum)
+		sha256sum "$QUEUE/series"
+		queue_files | xargs -r sha256sum
 	} | sha256sum | cut -c1-64
 }
 
@@ -269,9 +271,14 @@ EOF
 	return "$rc"
 }
 
+# One import at a time: make check's build pool brings the tree up to date
+# from several scripts at once.
+mkdir -p "$BUILD"
+exec 9>"$BUILD/queue.lock"
+
 case ${1:-} in
-import) import pq ;;
-tree) import tree ;;
+import) flock 9 && import pq ;;
+tree) flock 9 && import tree ;;
 export) export_queue ;;
 check) check_queue ;;
 range-diff) exec "$HARNESS/rangediff.sh" ;;

@@ -66,7 +66,7 @@ stage_end "$n patches in $out"
 [ "$check" = 1 ] || exit 0
 
 stage_begin "series: git am on a pristine tree"
-wt=$BUILD/amtest
+wt=$BUILD/series-am
 if [ ! -d "$wt" ]; then
 	git -C "$SRC" worktree prune
 	git -C "$SRC" worktree add -q --detach "$wt" pristine
