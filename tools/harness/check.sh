@@ -48,11 +48,13 @@ K612=(env KBASE=6.12)
 # about one core busy. BOOT_JOBS=1 gives uncontended boot times.
 BOOT_JOBS=${BOOT_JOBS:-$(nproc)}
 
-# name | kind | arguments [| alone]. kind "host": a command run on the host;
-# "boot": scenario.sh arguments (guest scenario first), run on the patched
-# kernel and then on the baseline; "patched": the same without the baseline.
-# "alone": the boot runs with no other boot beside it (4 busy vCPUs
-# stopping the machine for hotplug slow down badly when they share cores).
+# name | kind | arguments [| alone | build:GROUP]. kind "host": a command run
+# on the host; "boot": scenario.sh arguments (guest scenario first), run on
+# the patched kernel and then on the baseline; "patched": the same without
+# the baseline. "alone": the boot runs with no other boot beside it (4 busy
+# vCPUs stopping the machine for hotplug slow down badly when they share
+# cores). "build:GROUP": a host test that builds in a tree of its own; it
+# runs in the build pool (below), after the tests of its GROUP before it.
 TESTS=(
 	"series_applies_on_pristine|host|$HARNESS/series.sh --check"
 	# The queue is the truth: exporting what git am made of it gives it
@@ -67,25 +69,25 @@ TESTS=(
 	# What the series costs beside upstream, against tools/harness/bench/
 	# budgets (make bench's fast form: two icount boots of each kernel).
 	"bench_budgets|host|$HARNESS/bench.sh --fast"
-	"w1_sparse_clean_test|host|$HARNESS/lint.sh objects lint"
+	"w1_sparse_clean_test|host|$HARNESS/lint.sh objects lint|build:lint"
 	# The binding (make dt_binding_check), and the firmware's device tree
 	# for scenario 2 against it.
-	"dt_binding_check_clean|host|$HARNESS/dtcheck.sh binding"
-	"fw_layer_dtb_matches_binding|host|$HARNESS/dtcheck.sh fw"
-	"builds_thumb2_lpae|host|$HARNESS/lint.sh objects thumb2_lpae"
-	"builds_big_endian|host|$HARNESS/lint.sh objects be"
-	"builds_lpae|host|$HARNESS/lint.sh objects lpae"
-	"builds_up|host|$HARNESS/lint.sh objects up"
-	"builds_without_virt_ext|host|$HARNESS/lint.sh objects novirt"
+	"dt_binding_check_clean|host|$HARNESS/dtcheck.sh binding|build:dt"
+	"fw_layer_dtb_matches_binding|host|$HARNESS/dtcheck.sh fw|build:dt"
+	"builds_thumb2_lpae|host|$HARNESS/lint.sh objects thumb2_lpae|build:thumb2_lpae"
+	"builds_big_endian|host|$HARNESS/lint.sh objects be|build:be"
+	"builds_lpae|host|$HARNESS/lint.sh objects lpae|build:lpae"
+	"builds_up|host|$HARNESS/lint.sh objects up|build:up"
+	"builds_without_virt_ext|host|$HARNESS/lint.sh objects novirt|build:novirt"
 	# Every prefix of the series builds (vmlinux), in the test config,
 	# Thumb-2+LPAE and without ARM_VIRT_EXT: the series bisects.
-	"every_prefix_builds|host|$HARNESS/prefixes.sh"
+	"every_prefix_builds|host|$HARNESS/prefixes.sh|build:prefix"
 	# Whole kernels of the variants QEMU can boot, each in the tree of
 	# its object-level build above (LPAE is booted with Thumb-2).
-	"zimage_modules_thumb2_lpae|host|$HARNESS/lint.sh zimage thumb2_lpae"
-	"zimage_modules_up|host|$HARNESS/lint.sh zimage up"
-	"zimage_modules_without_virt_ext|host|$HARNESS/lint.sh zimage novirt"
-	"zimage_big_endian|host|$HARNESS/lint.sh zimage be"
+	"zimage_modules_thumb2_lpae|host|$HARNESS/lint.sh zimage thumb2_lpae|build:thumb2_lpae"
+	"zimage_modules_up|host|$HARNESS/lint.sh zimage up|build:up"
+	"zimage_modules_without_virt_ext|host|$HARNESS/lint.sh zimage novirt|build:novirt"
+	"zimage_big_endian|host|$HARNESS/lint.sh zimage be|build:be"
 	"thumb2_lpae_hyp_2cpu|patched|boot --config thumb2_lpae --mode hyp --cpus 2"
 	"thumb2_lpae_svc_2cpu|patched|boot --config thumb2_lpae --mode svc --cpus 2"
 	# Thumb-2: the undefined-instruction hook for a missing layer's HVC
@@ -197,8 +199,8 @@ TESTS+=(
 	"k612_series_applies_on_pristine|host|${K612[*]} $HARNESS/series.sh --check"
 	"k612_queue_round_trips|host|${K612[*]} $HARNESS/queue.sh check"
 	"k612_series_checkpatch_strict|host|${K612[*]} $HARNESS/lint.sh checkpatch"
-	"k612_w1_sparse_clean_test|host|${K612[*]} $HARNESS/lint.sh objects lint"
-	"k612_every_prefix_builds_test|host|${K612[*]} $HARNESS/prefixes.sh test"
+	"k612_w1_sparse_clean_test|host|${K612[*]} $HARNESS/lint.sh objects lint|build:k612_lint"
+	"k612_every_prefix_builds_test|host|${K612[*]} $HARNESS/prefixes.sh test|build:k612_prefix"
 	"k612_a15_hyp_2cpu_zimage|boot|boot --mode hyp --cpus 2"
 	"k612_a15_svc_2cpu_zimage|boot|boot --mode svc --cpus 2"
 	"k612_a15_hyp_4cpu_zimage|boot|boot --mode hyp --cpus 4"
@@ -313,16 +315,64 @@ rows=()
 mkdir -p "$BUILD/results" "$BUILD/logs/boot"
 pool=
 
+# host_run NAME ARGS: one host test, its output in logs/NAME.log, its exit
+# status and seconds in results/host-NAME.rc.
+host_run() {
+	local name=$1 t1 rc=0
+	read -ra argv <<<"$2"
+	t1=$(date +%s.%N)
+	"${argv[@]}" >"$BUILD/logs/$name.log" 2>&1 || rc=$?
+	echo "$rc $(since "$t1")" >"$BUILD/results/host-$name.rc.tmp"
+	mv "$BUILD/results/host-$name.rc.tmp" "$BUILD/results/host-$name.rc"
+}
+
+# The build pool: the build:GROUP host tests, HOST_JOBS groups at a time
+# (default 2), from the start, beside the host tests that run in the main
+# loop. A kernel build leaves the cores idle while make walks the tree and
+# while it links, which is most of a build that ccache serves, and another
+# build fills them. The results are printed in order all the same.
+HOST_JOBS=${HOST_JOBS:-2}
+build_group() {
+	local t name kind args opt
+	for t in "${TESTS[@]}"; do
+		IFS='|' read -r name kind args opt <<<"$t"
+		[ "$opt" = "build:$1" ] && host_run "$name" "$args"
+	done
+	return 0
+}
+build_pool() {
+	local g running=0
+	for g in "$@"; do
+		if [ "$running" -ge "$HOST_JOBS" ]; then
+			wait -n || true
+			running=$((running - 1))
+		fi
+		build_group "$g" &
+		running=$((running + 1))
+	done
+	wait
+}
+mkdir -p "$BUILD/results" "$BUILD/logs"
+rm -f "$BUILD"/results/host-*.rc
+groups=$(printf '%s\n' "${TESTS[@]}" | sed -n 's/.*|build:\([a-z0-9_]*\)$/\1/p' | awk '!seen[$0]++')
+# shellcheck disable=SC2086 # one word a group
+build_pool $groups &
+bpool=$!
+
 echo "KTAP version 1"
 echo "1..${#TESTS[@]}"
 for t in "${TESTS[@]}"; do
-	IFS='|' read -r name kind args _ <<<"$t"
+	IFS='|' read -r name kind args opt <<<"$t"
 	n=$((n + 1))
 	read -ra argv <<<"$args"
 	if [ "$kind" = host ]; then
-		t1=$(date +%s.%N)
+		[[ $opt == build:* ]] || host_run "$name" "$args"
+		while [ ! -f "$BUILD/results/host-$name.rc" ]; do
+			sleep 0.5
+		done
+		read -r rc secs <"$BUILD/results/host-$name.rc"
 		log=$BUILD/logs/$name.log
-		if "${argv[@]}" >"$log" 2>&1; then
+		if [ "$rc" = 0 ]; then
 			verdict=ok
 			passed=$((passed + 1))
 		else
@@ -330,7 +380,6 @@ for t in "${TESTS[@]}"; do
 			failed=$((failed + 1))
 			tail -n 20 "$log" | sed 's/^/    # /'
 		fi
-		secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $t1" | bc)")
 		base=-
 	else
 		if [ -z "$pool" ]; then
@@ -388,6 +437,7 @@ for t in "${TESTS[@]}"; do
 		>>"$TIMES.new"
 done
 [ -z "$pool" ] || wait "$pool"
+wait "$bpool"
 if [ -f "$BUILD/results/pool.time" ]; then
 	printf 'stage\tboots (%s, BOOT_JOBS=%s, wall)\t%s\n' "${#boots[@]}" "$BOOT_JOBS" \
 		"$(cat "$BUILD/results/pool.time")" >>"$TIMES.new"

@@ -8,7 +8,8 @@
 # build uses, brought to the prefix's Kconfig by olddefconfig: a symbol a
 # later patch adds is not there yet. The prefixes are checked out one after
 # the other in one worktree, so each build only redoes what the patch
-# changed.
+# changed. The configs of one prefix build side by side (each build
+# leaves cores idle while make walks the tree and while it links).
 #
 # usage: prefixes.sh [CONFIG...]
 #   Prints one line per prefix and config, and fails at the first that
@@ -35,7 +36,8 @@ if [ ! -d "$wt" ]; then
 	git -C "$SRC" worktree prune
 	git -C "$SRC" worktree add -q --detach "$wt" pristine
 fi
-jobs=$(($(nproc) + 1))
+# Up to three builds side by side: each with a job per core.
+jobs=$(nproc)
 n=0
 total=$(git -C "$SRC" rev-list --count pristine..series)
 stage_begin "prefixes: build every prefix of the series"
@@ -54,22 +56,35 @@ for commit in $(git -C "$SRC" rev-list --reverse pristine..series); do
 		continue
 	fi
 	git -C "$wt" checkout -q -f --detach "$commit"
+	pids=()
 	for c in "${CONFIGS[@]}"; do
 		out=$BUILD/prefix/$c
 		mkdir -p "$out"
 		# The full config each time: the last prefix's olddefconfig
 		# dropped what did not exist yet.
 		cmp -s "$BUILD/$c/.config" "$out/.config" || cp "$BUILD/$c/.config" "$out/.config"
+		rm -f "$out/built"
+		(
+			t0=$(date +%s)
+			make -C "$wt" O="$out" ARCH=arm CROSS_COMPILE="$CROSS" CC="ccache ${CROSS}gcc" \
+				HOSTCC="ccache gcc" -j"$jobs" olddefconfig vmlinux >"$out/build-$n.log" 2>&1
+			echo "$(($(date +%s) - t0))" >"$out/built"
+		) &
+		pids+=($!)
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" || true
+	done
+	for c in "${CONFIGS[@]}"; do
+		out=$BUILD/prefix/$c
 		log=$out/build-$n.log
-		t0=$(date +%s)
-		if ! make -C "$wt" O="$out" ARCH=arm CROSS_COMPILE="$CROSS" CC="ccache ${CROSS}gcc" \
-			HOSTCC="ccache gcc" -j"$jobs" olddefconfig vmlinux >"$log" 2>&1; then
+		if [ ! -f "$out/built" ]; then
 			tail -n 30 "$log" >&2
 			die "patch $n/$total ($subject) and those before it do not build in config $c (log: $log)"
 		fi
 		bytes=$(textdata "$out/vmlinux")
 		printf '%s\t%s\t%s\n' "$n" "$bytes" "$subject" >>"$out/sizes.tsv.tmp"
-		echo "   $n/$total $subject: $c built in $(($(date +%s) - t0)) s, text + data $bytes B"
+		echo "   $n/$total $subject: $c built in $(cat "$out/built") s, text + data $bytes B"
 		built=$((built + 1))
 	done
 done
