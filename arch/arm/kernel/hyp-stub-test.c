@@ -467,6 +467,8 @@ struct refusal_args {
 	int api[MISALIGNED_OFFSETS];
 	unsigned long raw[MISALIGNED_OFFSETS];
 	int above_4g;
+	int api_low[2];
+	unsigned long raw_low[2];
 	int discover;
 	struct hyp_stub_info info;
 };
@@ -484,6 +486,11 @@ static long refusals_on_cpu(void *data)
 		a->api[i] = hyp_set_vectors(stub + BIT(i + 1));
 		a->raw[i] = hvc(HVC_SET_VECTORS, stub + BIT(i + 1), NULL);
 	}
+	/* The first 32 bytes are no vectors: 0 means none (ARM or Thumb). */
+	a->raw_low[0] = hvc(HVC_SET_VECTORS, 0, NULL);
+	a->raw_low[1] = hvc(HVC_SET_VECTORS, HVC_VECTORS_THUMB, NULL);
+	a->api_low[0] = hyp_set_vectors(0);
+	a->api_low[1] = hyp_set_vectors(HVC_VECTORS_THUMB);
 	/* With LPAE a physical address can be wider than HVBAR. */
 	a->above_4g = IS_ENABLED(CONFIG_PHYS_ADDR_T_64BIT) ?
 		      hyp_set_vectors(stub + (1ULL << 32)) : -EINVAL;
@@ -495,8 +502,8 @@ static long refusals_on_cpu(void *data)
 
 /*
  * On every CPU with the stub (pinned there: CPUs can disagree): unknown
- * function numbers and SET_VECTORS with an address HVBAR cannot hold
- * return an error and change nothing.
+ * function numbers and SET_VECTORS with an address HVBAR cannot hold, or
+ * with no vectors (0), return an error and change nothing.
  */
 static void hyp_stub_refuses_bad_calls(struct kunit *test)
 {
@@ -519,6 +526,12 @@ static void hyp_stub_refuses_bad_calls(struct kunit *test)
 					    "CPU%u: offset %lu", cpu, BIT(i + 1));
 			KUNIT_EXPECT_EQ_MSG(test, a.raw[i], HVC_STUB_ERR,
 					    "CPU%u: raw, offset %lu", cpu, BIT(i + 1));
+		}
+		for (i = 0; i < 2; i++) {
+			KUNIT_EXPECT_EQ_MSG(test, a.raw_low[i], HVC_STUB_ERR,
+					    "CPU%u: raw, vectors at %d", cpu, i);
+			KUNIT_EXPECT_EQ_MSG(test, a.api_low[i], -EINVAL,
+					    "CPU%u: vectors at %d", cpu, i);
 		}
 		KUNIT_EXPECT_EQ_MSG(test, a.above_4g, -EINVAL, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.discover, 0, "CPU%u", cpu);

@@ -296,7 +296,9 @@ SYM_CODE_START(__hyp_stub_vectors)
 	beq	.Lsoft_restart
 	bhi	.Lsuccess			@ RESET_VECTORS: the stub is here
 	tst	r1, #(HVC_VECTORS_ALIGN - 2)	@ SET_VECTORS: HVBAR cannot
-	bne	.Lrefuse			@ hold that address
+	bne	.Lrefuse			@ hold that address,
+	cmp	r1, #HVC_VECTORS_ALIGN		@ or it is 0: no vectors
+	blo	.Lrefuse
 	ldr_l	r2, __hyp_stub_state
 	tst	r2, #HVC_ABI_STATE_LOCKED
 	bne	.Lrefuse

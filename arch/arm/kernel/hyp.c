@@ -643,13 +643,14 @@ static noinline int hyp_take_cpu(u8 holder, unsigned long vectors)
  * coherency. Call with preemption disabled (on_each_cpu() does).
  *
  * Return: 0 on success; -ENODEV if this CPU has no stub; -EINVAL if HVBAR
- * cannot hold @vectors; -EBUSY if a hypervisor holds this CPU (installed
+ * cannot hold @vectors, or @vectors is 0 (no vectors); -EBUSY if a hypervisor holds this CPU (installed
  * through this call, or claimed); -EPERM if the stub is locked; -EIO if
  * the stub refused anyway. Nothing changes unless it returns 0.
  */
 int hyp_set_vectors(phys_addr_t vectors)
 {
-	if ((vectors & (HVC_VECTORS_ALIGN - 2)) || vectors > U32_MAX)
+	if ((vectors & (HVC_VECTORS_ALIGN - 2)) || vectors < HVC_VECTORS_ALIGN ||
+	    vectors > U32_MAX)
 		return -EINVAL;
 	return hyp_take_cpu(HYP_HELD_VIA_API, vectors);
 }

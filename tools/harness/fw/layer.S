@@ -70,6 +70,8 @@ refuse:
 set_vectors:
 	tst	r1, #(ABI_VECTORS_ALIGN - 2)	@ bit 0: Thumb vectors
 	bne	refuse
+	cmp	r1, #ABI_VECTORS_ALIGN		@ 0 (or 1): no vectors
+	blo	refuse
 	ldr	r2, =layer_state
 	ldr	r2, [r2]
 	tst	r2, #ABI_STATE_LOCKED
