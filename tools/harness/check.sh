@@ -354,7 +354,11 @@ build_pool() {
 }
 mkdir -p "$BUILD/results" "$BUILD/logs"
 rm -f "$BUILD"/results/host-*.rc
-groups=$(printf '%s\n' "${TESTS[@]}" | sed -n 's/.*|build:\([a-z0-9_]*\)$/\1/p' | awk '!seen[$0]++')
+# The longest groups first (every prefix of the series), so that the pool
+# ends with short ones.
+groups=$(printf '%s\n' "${TESTS[@]}" | sed -n 's/.*|build:\([a-z0-9_]*\)$/\1/p' |
+	 awk '!seen[$0]++' | awk '/prefix/ { print; next } { rest[++n] = $0 }
+	 END { for (i = 1; i <= n; i++) print rest[i] }')
 # shellcheck disable=SC2086 # one word a group
 build_pool $groups &
 bpool=$!

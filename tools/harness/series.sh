@@ -66,7 +66,11 @@ stage_end "$n patches in $out"
 [ "$check" = 1 ] || exit 0
 
 stage_begin "series: git am on a pristine tree"
-wt=$BUILD/series-am
+# The worktree queue.sh imports the queue in (one more checkout of the
+# whole tree costs a fresh clone half a minute), under its lock.
+wt=$BUILD/amtest
+exec 9>"$BUILD/queue.lock"
+flock 9
 if [ ! -d "$wt" ]; then
 	git -C "$SRC" worktree prune
 	git -C "$SRC" worktree add -q --detach "$wt" pristine
