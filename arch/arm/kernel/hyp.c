@@ -643,9 +643,10 @@ static noinline int hyp_take_cpu(u8 holder, unsigned long vectors)
  * coherency. Call with preemption disabled (on_each_cpu() does).
  *
  * Return: 0 on success; -ENODEV if this CPU has no stub; -EINVAL if HVBAR
- * cannot hold @vectors, or @vectors is 0 (no vectors); -EBUSY if a hypervisor holds this CPU (installed
- * through this call, or claimed); -EPERM if the stub is locked; -EIO if
- * the stub refused anyway. Nothing changes unless it returns 0.
+ * cannot hold @vectors, or @vectors is 0 (no vectors); -EBUSY if a
+ * hypervisor holds this CPU (installed through this call, or claimed);
+ * -EPERM if the stub is locked; -EIO if the stub refused anyway. Nothing
+ * changes unless it returns 0.
  */
 int hyp_set_vectors(phys_addr_t vectors)
 {
