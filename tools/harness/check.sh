@@ -261,21 +261,23 @@ boot_one() {
 	: >"$BUILD/results/$prefix$name.done"
 }
 
-# boot_pool JOB...: boot_one each, BOOT_JOBS at a time.
-boot_pool() {
-	local j running=0
-	for j in "$@"; do
-		if [[ $j == *'|alone' ]]; then
+# pool JOBS FUNC ITEM...: FUNC ITEM for each ITEM, JOBS at a time; an ITEM
+# that ends in "|alone" runs with nothing beside it.
+pool() {
+	local jobs=$1 fn=$2 item running=0
+	shift 2
+	for item in "$@"; do
+		if [[ $item == *'|alone' ]]; then
 			wait
 			running=0
-			boot_one "$j"
+			"$fn" "$item"
 			continue
 		fi
-		if [ "$running" -ge "$BOOT_JOBS" ]; then
+		if [ "$running" -ge "$jobs" ]; then
 			wait -n || true
 			running=$((running - 1))
 		fi
-		boot_one "$j" &
+		"$fn" "$item" &
 		running=$((running + 1))
 	done
 	wait
@@ -340,18 +342,6 @@ build_group() {
 	done
 	return 0
 }
-build_pool() {
-	local g running=0
-	for g in "$@"; do
-		if [ "$running" -ge "$HOST_JOBS" ]; then
-			wait -n || true
-			running=$((running - 1))
-		fi
-		build_group "$g" &
-		running=$((running + 1))
-	done
-	wait
-}
 mkdir -p "$BUILD/results" "$BUILD/logs"
 rm -f "$BUILD"/results/host-*.rc
 # The longest groups first (every prefix of the series), so that the pool
@@ -360,7 +350,7 @@ groups=$(printf '%s\n' "${TESTS[@]}" | sed -n 's/.*|build:\([a-z0-9_]*\)$/\1/p' 
 	 awk '!seen[$0]++' | awk '/prefix/ { print; next } { rest[++n] = $0 }
 	 END { for (i = 1; i <= n; i++) print rest[i] }')
 # shellcheck disable=SC2086 # one word a group
-build_pool $groups &
+pool "$HOST_JOBS" build_group $groups &
 bpool=$!
 
 echo "KTAP version 1"
@@ -401,7 +391,7 @@ for t in "${TESTS[@]}"; do
 			export INITRAMFS_READY=1
 			rm -f "$BUILD"/results/*.done "$BUILD"/results/*.ktap "$BUILD/results/pool.time"
 			t1=$(date +%s.%N)
-			(boot_pool "${boots[@]}"; since "$t1" >"$BUILD/results/pool.time") &
+			(pool "$BOOT_JOBS" boot_one "${boots[@]}"; since "$t1" >"$BUILD/results/pool.time") &
 			pool=$!
 		fi
 		res=$BUILD/results/$name.ktap
