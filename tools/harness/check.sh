@@ -74,19 +74,22 @@ TESTS=(
 	# for scenario 2 against it.
 	"dt_binding_check_clean|host|$HARNESS/dtcheck.sh binding|build:dt"
 	"fw_layer_dtb_matches_binding|host|$HARNESS/dtcheck.sh fw|build:dt"
-	"builds_thumb2_lpae|host|$HARNESS/lint.sh objects thumb2_lpae|build:thumb2_lpae"
 	"builds_big_endian|host|$HARNESS/lint.sh objects be|build:be"
 	"builds_lpae|host|$HARNESS/lint.sh objects lpae|build:lpae"
 	"builds_up|host|$HARNESS/lint.sh objects up|build:up"
-	"builds_without_virt_ext|host|$HARNESS/lint.sh objects novirt|build:novirt"
 	# Every prefix of the series builds (vmlinux), in the test config,
 	# Thumb-2+LPAE and without ARM_VIRT_EXT: the series bisects.
 	"every_prefix_builds|host|$HARNESS/prefixes.sh|build:prefix"
-	# Whole kernels of the variants QEMU can boot, each in the tree of
-	# its object-level build above (LPAE is booted with Thumb-2).
-	"zimage_modules_thumb2_lpae|host|$HARNESS/lint.sh zimage thumb2_lpae|build:thumb2_lpae"
+	# Whole kernels of the variants QEMU can boot (LPAE is booted with
+	# Thumb-2). Thumb-2+LPAE and ARM_VIRT_EXT=n build where the prefixes
+	# above walked, after them: what is left is zImage and modules.
+	"builds_thumb2_lpae|host|$HARNESS/lint.sh objects thumb2_lpae|build:prefix"
+	"zimage_modules_thumb2_lpae|host|$HARNESS/lint.sh zimage thumb2_lpae|build:prefix"
+	"builds_without_virt_ext|host|$HARNESS/lint.sh objects novirt|build:prefix"
+	"zimage_modules_without_virt_ext|host|$HARNESS/lint.sh zimage novirt|build:prefix"
+	# Big-endian and UP: whole kernels, each in the tree of its
+	# object-level build above.
 	"zimage_modules_up|host|$HARNESS/lint.sh zimage up|build:up"
-	"zimage_modules_without_virt_ext|host|$HARNESS/lint.sh zimage novirt|build:novirt"
 	"zimage_big_endian|host|$HARNESS/lint.sh zimage be|build:be"
 	"thumb2_lpae_hyp_2cpu|patched|boot --config thumb2_lpae --mode hyp --cpus 2"
 	"thumb2_lpae_svc_2cpu|patched|boot --config thumb2_lpae --mode svc --cpus 2"

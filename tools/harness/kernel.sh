@@ -34,6 +34,10 @@ else
 	out=$BUILD/$cfg
 	label="kernel $cfg"
 	"$HARNESS/queue.sh" tree
+	if walked_config "$cfg"; then
+		src=$PREFIXSRC
+		walked_tree "$cfg"
+	fi
 fi
 
 mkdir -p "$out" "$CCACHE_DIR"

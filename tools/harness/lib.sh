@@ -22,6 +22,13 @@ else
 fi
 SRC=$BUILD/src			# patched tree (a git repository)
 BASESRC=$BUILD/base/src		# pristine tree (a worktree of $SRC at tag pristine)
+# The worktree that walks the series (prefixes.sh), and its build trees in
+# build/prefix/<config>/. Thumb-2+LPAE and the kernel without ARM_VIRT_EXT
+# build there (build/<config> is a link): the walk ends at the series, and
+# what it built is most of their kernels. The trees sit beside the worktree
+# as build/<config>/ sits beside build/src/: ccache's keys, relative to
+# the tree built in, are the same for the same source (CCACHE_BASEDIR).
+PREFIXSRC=$BUILD/prefix/src
 TARBALL=${TARBALL:-/usr/src/linux-source-$KBASE.tar.xz}
 KBASE_PATCHES=$TOP/patches/$KBASE	# this base's own hunks and path map
 CROSS=arm-linux-gnueabihf-
@@ -132,6 +139,34 @@ textdata() {
 
 # kexec_cpio_lines: gen_init_cpio lines for the armhf kexec and the shared
 # libraries it needs (build/armhf/root), at the paths it looks for them.
+# walked_config CONFIG: whether CONFIG's kernel builds in $PREFIXSRC (above).
+walked_config() {
+	[ "$KBASE" = 6.1 ] && { [ "$1" = thumb2_lpae ] || [ "$1" = novirt ]; }
+}
+
+# walked_tree CONFIG: build/CONFIG a link to build/prefix/CONFIG, and
+# $PREFIXSRC at the series (made if missing), for a build of a walked
+# config. Takes build/prefix.lock for the caller's life, unless the caller
+# is the walk itself (PREFIX_WALK=1 in its environment), which owns both.
+walked_tree() {
+	local head
+	mkdir -p "$BUILD/prefix/$1"
+	if [ ! -L "$BUILD/$1" ]; then
+		rm -rf "${BUILD:?}/$1"
+		ln -s "prefix/$1" "$BUILD/$1"
+	fi
+	[ "${PREFIX_WALK:-0}" = 1 ] && return
+	exec {walk_lock}>"$BUILD/prefix.lock"
+	flock "$walk_lock"
+	if [ ! -d "$PREFIXSRC" ]; then
+		git -C "$SRC" worktree prune
+		git -C "$SRC" worktree add -q --detach "$PREFIXSRC" series
+	fi
+	head=$(git -C "$SRC" rev-parse series)
+	[ "$(git -C "$PREFIXSRC" rev-parse HEAD)" = "$head" ] ||
+		git -C "$PREFIXSRC" checkout -q -f --detach "$head"
+}
+
 kexec_cpio_lines() {
 	local root=$SHARED/armhf/root lib path
 	echo "dir /sbin 0755 0 0"
