@@ -16,14 +16,17 @@
  *
  * By default the suite is quick and leaves the machine as it found it, for
  * boards that run it routinely: stress=1 adds the long runs and CPU
- * hotplug, destructive=1 the case that locks the stub until reboot.
+ * hotplug, race_cycles=N installs by IPI while a CPU goes offline and
+ * online N times, destructive=1 the case that locks the stub until reboot.
  */
 
 #include <kunit/test.h>
 #include <linux/cpu.h>
+#include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/gfp.h>
 #include <linux/kstrtox.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/random.h>
@@ -59,6 +62,10 @@ MODULE_PARM_DESC(hold, "after the cases, leave the test hypervisor installed on 
 static bool stress;
 module_param(stress, bool, 0444);
 MODULE_PARM_DESC(stress, "long runs (1000 install cycles, 100000 fuzzed HVCs per CPU) and CPU hotplug");
+
+static unsigned int race_cycles;
+module_param(race_cycles, uint, 0444);
+MODULE_PARM_DESC(race_cycles, "CPU hotplug cycles raced against installs by IPI (0: none)");
 
 /*
  * The online CPUs whose HYP answers the ABI (the stub, or the firmware's
@@ -165,6 +172,12 @@ static void testvisor_destroy(struct testvisor *tv)
 	/* Drop lines that went stale while HYP wrote the page uncached. */
 	__cpuc_flush_dcache_area(tv->page, PAGE_SIZE);
 	free_page((unsigned long)tv->page);
+}
+
+/* For work_on_cpu(): the testvisor goes back to this CPU's HYP provider. */
+static long testvisor_create_on_cpu(void *tv)
+{
+	return testvisor_create(tv);
 }
 
 static unsigned long hvc(unsigned long fn, unsigned long a1,
@@ -624,6 +637,169 @@ static void hyp_stub_hotplug_brings_back_stub(struct kunit *test)
 			      "CPU%u after hotplug: %s: got 0x%lx, want 0x%lx", cpu,
 			      a.report.step, a.report.got, a.report.want);
 	testvisor_destroy(&tv);
+}
+
+/* What installs by IPI saw while a CPU went offline and online. */
+struct race {
+	struct testvisor *tv;		/* one per CPU: its own reset count */
+	unsigned int *installs;		/* installs that returned 0, per CPU */
+	bool *installed;		/* the last round's install held there */
+	atomic_t offlines;		/* odd while remove_cpu() runs */
+	int gen;			/* offlines when this round began */
+	bool done;			/* the hotplug thread is finished */
+	int hotplug_err;		/* remove_cpu() or add_cpu() failed */
+	struct completion finished;
+	unsigned int cpu, cycles;
+	/* The first failure an IPI saw: the test thread asserts on it. */
+	atomic_t failures;
+	const char *what;
+	unsigned int bad_cpu;
+	int got;
+};
+
+static void race_fail(struct race *r, unsigned int cpu, const char *what, int got)
+{
+	if (atomic_inc_return(&r->failures) != 1)
+		return;
+	r->bad_cpu = cpu;
+	r->got = got;
+	r->what = what;
+}
+
+/* By IPI, interrupts off: the hypervisor installs on this CPU. */
+static void race_install(void *data)
+{
+	struct race *r = data;
+	unsigned int cpu = smp_processor_id();
+	int ret = hyp_set_vectors(r->tv[cpu].vectors);
+
+	r->installed[cpu] = !ret;
+	if (!ret)
+		r->installs[cpu]++;
+	else if (ret != -EAGAIN)	/* going offline: refused */
+		race_fail(r, cpu, "hyp_set_vectors()", ret);
+}
+
+/*
+ * The kernel still knows the install is there, unless this CPU went
+ * offline since, or is going (it hands HYP back then).
+ */
+static void race_check(void *data)
+{
+	struct race *r = data;
+	unsigned int cpu = smp_processor_id();
+	struct hyp_stub_info info;
+	int ret;
+
+	if (!r->installed[cpu] || (r->gen & 1) || atomic_read(&r->offlines) != r->gen)
+		return;
+	ret = hyp_stub_discover(&info);
+	if (ret != -EBUSY)
+		race_fail(r, cpu, "hyp_stub_discover() on an installed CPU", ret);
+}
+
+static void race_reset(void *data)
+{
+	struct race *r = data;
+	unsigned int cpu = smp_processor_id();
+	int ret;
+
+	if (!r->installed[cpu])
+		return;
+	r->installed[cpu] = false;
+	ret = hyp_reset_vectors();
+	if (ret)
+		race_fail(r, cpu, "hyp_reset_vectors()", ret);
+}
+
+static int race_hotplug(void *data)
+{
+	struct race *r = data;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < r->cycles && !ret; i++) {
+		atomic_inc(&r->offlines);
+		ret = remove_cpu(r->cpu);
+		atomic_inc(&r->offlines);
+		if (!ret)
+			ret = add_cpu(r->cpu);
+	}
+	r->hotplug_err = ret;
+	WRITE_ONCE(r->done, true);
+	complete(&r->finished);
+	return 0;
+}
+
+/*
+ * A hypervisor installs and hands back by IPI on every CPU, as
+ * Documentation/arm/hyp-abi.rst allows (on_each_cpu()), over and over,
+ * while another thread takes a CPU offline and online: each install that
+ * returned 0 is known to the kernel until it is handed back, each gets
+ * exactly one HVC_RESET_VECTORS (from the hypervisor, or from the CPU
+ * going offline), and once it is over no CPU is counted as held.
+ */
+static void hyp_stub_install_races_hotplug(struct kunit *test)
+{
+	struct task_struct *thread;
+	struct race *r;
+	unsigned long rounds = 0;
+	unsigned int cpu;
+
+	skip_unless_stub_usable(test);
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU))
+		kunit_skip(test, "no CPU hotplug");
+	if (!race_cycles)
+		kunit_skip(test, "hotplugs a CPU while installing: load with race_cycles=N");
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "no secondary CPU online");
+	if (!is_hyp_mode_available())
+		kunit_skip(test, "not every CPU has HYP to install in");
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->tv = kunit_kcalloc(test, nr_cpu_ids, sizeof(*r->tv), GFP_KERNEL);
+	r->installs = kunit_kcalloc(test, nr_cpu_ids, sizeof(*r->installs), GFP_KERNEL);
+	r->installed = kunit_kcalloc(test, nr_cpu_ids, sizeof(*r->installed), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, r->tv && r->installs && r->installed);
+	for_each_online_cpu(cpu)
+		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, testvisor_create_on_cpu, &r->tv[cpu]), 0L);
+	r->cpu = cpumask_last(cpu_online_mask);
+	r->cycles = race_cycles;
+	init_completion(&r->finished);
+
+	thread = kthread_run(race_hotplug, r, "hyp_stub_race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(thread));
+	while (!READ_ONCE(r->done)) {
+		/*
+		 * A CPU offline for the last reset handed its install back
+		 * as it went: only this round's installs count.
+		 */
+		memset(r->installed, 0, nr_cpu_ids * sizeof(*r->installed));
+		r->gen = atomic_read(&r->offlines);
+		on_each_cpu(race_install, r, 1);
+		on_each_cpu(race_check, r, 1);
+		on_each_cpu(race_reset, r, 1);
+		rounds++;
+		cond_resched();
+	}
+	wait_for_completion(&r->finished);
+
+	KUNIT_EXPECT_EQ_MSG(test, r->hotplug_err, 0, "taking CPU%u offline and online", r->cpu);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&r->failures), 0,
+			    "CPU%u: %s returned %d (first of %d failures)", r->bad_cpu,
+			    r->what, r->got, atomic_read(&r->failures));
+	for_each_possible_cpu(cpu) {
+		if (!r->tv[cpu].page)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, testvisor_resets(&r->tv[cpu]), r->installs[cpu],
+				    "CPU%u: HVC_RESET_VECTORS for each install", cpu);
+		testvisor_destroy(&r->tv[cpu]);
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, is_hyp_mode_available(),
+			      "a CPU is still counted as held");
+	kunit_info(test, "%u hotplug cycles of CPU%u, %lu install rounds\n",
+		   r->cycles, r->cpu, rounds);
 }
 
 struct soft_restart_args {
@@ -1105,6 +1281,7 @@ static struct kunit_case hyp_stub_cases[] = {
 	KUNIT_CASE(hyp_stub_testvisor_raw_jailhouse_install),
 	KUNIT_CASE(hyp_stub_install_reset_repeated),
 	KUNIT_CASE(hyp_stub_hotplug_brings_back_stub),
+	KUNIT_CASE(hyp_stub_install_races_hotplug),
 	KUNIT_CASE(hyp_stub_soft_restart_jumps_in_hyp),
 	KUNIT_CASE(hyp_stub_lock_refuses_set_vectors),
 	KUNIT_CASE(hyp_stub_svc_boot_api_returns_enodev),
@@ -1120,7 +1297,8 @@ static struct kunit_case hyp_stub_cases[] = {
  * 6.1's KUnit runs a module's suites while the module is still coming up
  * (MODULE_STATE_COMING), before load_module() parses its parameters: read
  * them from the module's argument string, so that "insmod
- * hyp_stub_kunit.ko fuzz_seed=N stress=1 destructive=1 hold=1" does what
+ * hyp_stub_kunit.ko fuzz_seed=N stress=1 destructive=1 hold=1
+ * race_cycles=N" does what
  * it says.
  * Built in, the suite has only the defaults.
  */
@@ -1148,6 +1326,8 @@ static int hyp_stub_suite_init(struct kunit_suite *suite)
 			ret = kstrtobool(val, &stress);
 		else if (!strcmp(param, "hold"))
 			ret = kstrtobool(val, &hold);
+		else if (!strcmp(param, "race_cycles"))
+			ret = kstrtouint(val, 0, &race_cycles);
 		if (ret)
 			pr_err("hyp_stub_kunit: bad value %s=%s\n", param, val);
 	}
@@ -1155,8 +1335,8 @@ static int hyp_stub_suite_init(struct kunit_suite *suite)
 	if (ret)
 		return ret;
 #endif
-	pr_info("hyp_stub_kunit: fuzz_seed=%u stress=%d destructive=%d hold=%d\n",
-		fuzz_seed, stress, destructive, hold);
+	pr_info("hyp_stub_kunit: fuzz_seed=%u stress=%d destructive=%d hold=%d race_cycles=%u\n",
+		fuzz_seed, stress, destructive, hold, race_cycles);
 	return 0;
 }
 

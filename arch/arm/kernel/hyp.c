@@ -54,10 +54,19 @@ enum hyp_holder {
 
 /*
  * This CPU's state below is read and written on that CPU with interrupts
- * off, or from its own hotplug thread: __this_cpu_*() are enough, and
- * each write is one store.
+ * off: by the API, and by the hotplug callbacks, which run before the CPU
+ * is in cpu_online_mask (hyp_cpu_starting()) or turn interrupts off
+ * themselves. No install by IPI comes between a read and its write, and
+ * __this_cpu_*() are enough.
  */
 static DEFINE_PER_CPU(u8, hyp_holder);
+
+/*
+ * Going offline: hyp_cpu_offline() has handed HYP back, and no hypervisor
+ * may take it again until the CPU is back (hyp_cpu_starting()), or stays
+ * (hyp_cpu_online()).
+ */
+static DEFINE_PER_CPU(bool, hyp_leaving);
 
 /* How many CPUs a hypervisor holds (any holder but the stub). */
 static atomic_t hyp_held = ATOMIC_INIT(0);
@@ -622,7 +631,9 @@ static noinline int hyp_take_cpu(u8 holder, unsigned long vectors)
 
 	local_irq_save(flags);
 	ret = hyp_stub_here();
-	if (!ret && READ_ONCE(hyp_locked))
+	if (!ret && __this_cpu_read(hyp_leaving))
+		ret = -EAGAIN;
+	else if (!ret && READ_ONCE(hyp_locked))
 		ret = -EPERM;
 	else if (!ret && holder == HYP_HELD_VIA_API &&
 		 hyp_hvc(HVC_SET_VECTORS, vectors, 0, 0, NULL))
@@ -645,8 +656,9 @@ static noinline int hyp_take_cpu(u8 holder, unsigned long vectors)
  * Return: 0 on success; -ENODEV if this CPU has no stub; -EINVAL if HVBAR
  * cannot hold @vectors, or @vectors is 0 (no vectors); -EBUSY if a
  * hypervisor holds this CPU (installed through this call, or claimed);
- * -EPERM if the stub is locked; -EIO if the stub refused anyway. Nothing
- * changes unless it returns 0.
+ * -EPERM if the stub is locked; -EAGAIN if this CPU is going offline
+ * (it is back with the stub once online again); -EIO if the stub refused
+ * anyway. Nothing changes unless it returns 0.
  */
 int hyp_set_vectors(phys_addr_t vectors)
 {
@@ -694,7 +706,8 @@ static void hyp_stub_lock_this_cpu(void *unused)
  *
  * Return: 0 if this CPU is now reserved for the caller; -ENODEV if it has
  * no stub; -EBUSY if a hypervisor holds it already; -EPERM if the stub is
- * locked (it would refuse the install).
+ * locked (it would refuse the install); -EAGAIN if this CPU is going
+ * offline.
  */
 int hyp_claim_cpu(void)
 {
@@ -899,22 +912,57 @@ static void hyp_resume(void)
 	hyp_stub_lock_this_cpu(NULL);
 }
 
-/* Runs on a CPU that came back online: through head.S, to the stub. */
-static int hyp_cpu_online(unsigned int cpu)
+/**
+ * hyp_cpu_starting() - a CPU entered the kernel through head.S
+ * @cpu: the CPU, which runs this
+ *
+ * Its HYP is the stub again (or, entered in SVC, the firmware's layer), so
+ * no hypervisor installed through the API holds it; a claim is still in
+ * force, and only its hypervisor ends it (hyp_release_cpu()). Its record
+ * is read, the layer checked and the lock engaged before any hypervisor
+ * can reach it.
+ *
+ * Context: CPU hotplug STARTING state, on @cpu with interrupts off, before
+ * it is in cpu_online_mask: no cross-call, so no install, reaches it.
+ *
+ * Return: 0.
+ */
+static int hyp_cpu_starting(unsigned int cpu)
 {
-	/*
-	 * Through head.S HVBAR holds the stub again, unless the CPU never
-	 * left (a failed offline rolls back through here, and cpu_die() may
-	 * return): a hypervisor installed through the API was handed back
-	 * before the CPU went down, so only a claim can still be in force,
-	 * and only its hypervisor ends it (hyp_release_cpu()).
-	 */
 	if (__this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM)
 		hyp_set_holder(HYP_NOT_HELD);
+	__this_cpu_write(hyp_leaving, false);
 	sync_boot_mode();
 	hyp_resume();
 	if (hyp_reported)
 		hyp_report_cpu(cpu);
+	return 0;
+}
+
+/**
+ * hyp_cpu_online() - a CPU that was going offline stays online
+ * @cpu: the CPU, which runs this
+ *
+ * A later step of the offline failed, and the hotplug core rolls back: the
+ * CPU never left, HYP is the stub's as hyp_cpu_offline() left it, and
+ * hypervisors may take it again once the layer (if any) is checked again.
+ * A CPU that did come back went through hyp_cpu_starting(): nothing to do.
+ *
+ * Context: CPU hotplug ONLINE_DYN state, on @cpu, from its hotplug thread;
+ * takes interrupts off, since the CPU is in cpu_online_mask.
+ *
+ * Return: 0.
+ */
+static int hyp_cpu_online(unsigned int cpu)
+{
+	unsigned long flags;
+
+	local_irq_save(flags);
+	if (__this_cpu_read(hyp_leaving)) {
+		hyp_resume();
+		__this_cpu_write(hyp_leaving, false);
+	}
+	local_irq_restore(flags);
 	return 0;
 }
 
@@ -927,24 +975,45 @@ static bool hyp_kexec_in_progress(void)
 #endif
 }
 
-/*
- * Runs on a CPU going offline. A hypervisor installed through
- * hyp_set_vectors() is told with HVC_RESET_VECTORS and hands HYP back
- * first: where cpu_die() returns, the CPU goes on without head.S, and
- * HVBAR must then hold what the kernel thinks it holds. If it refuses, the
- * CPU stays online. A claimed CPU is its hypervisor's business (Jailhouse
- * takes CPUs offline for its cells and handles their PSCI calls itself).
+/**
+ * hyp_cpu_offline() - a CPU is going offline: HYP back to the stub
+ * @cpu: the CPU, which runs this
+ *
+ * A hypervisor installed through hyp_set_vectors() is told with
+ * HVC_RESET_VECTORS and hands HYP back first: where cpu_die() returns, the
+ * CPU goes on without head.S, and HVBAR must then hold what the kernel
+ * thinks it holds. If it refuses, the CPU stays online. A claimed CPU is
+ * its hypervisor's business (Jailhouse takes CPUs offline for its cells and
+ * handles their PSCI calls itself). From here until the CPU is back, or
+ * the offline is rolled back, no hypervisor may take it (-EAGAIN).
+ *
+ * Context: CPU hotplug ONLINE_DYN state, on @cpu, from its hotplug thread;
+ * takes interrupts off, since the CPU is still in cpu_online_mask and an
+ * install by IPI could otherwise come between the check and the refusal.
+ *
+ * Return: 0, or -EBUSY if the hypervisor did not hand HYP back.
  */
 static int hyp_cpu_offline(unsigned int cpu)
 {
-	u8 holder = __this_cpu_read(hyp_holder);
+	unsigned long flags;
 	bool kexec;
+	u8 holder;
 	int ret = 0;
 
-	if (holder == HYP_HELD_BY_CLAIM)
-		return 0;
+	local_irq_save(flags);
+	holder = __this_cpu_read(hyp_holder);
 	if (holder == HYP_HELD_VIA_API)
 		ret = hyp_reset_vectors();
+	if (!ret) {
+		__this_cpu_write(hyp_leaving, true);
+		/*
+		 * Whatever the CPU comes back with is checked again; until
+		 * then no call may trust the layer it had.
+		 */
+		if (holder != HYP_HELD_BY_CLAIM)
+			__this_cpu_write(hyp_layer_here, false);
+	}
+	local_irq_restore(flags);
 	if (ret) {
 		/*
 		 * kexec takes the secondaries down and stops at BUG_ON() if
@@ -956,11 +1025,6 @@ static int hyp_cpu_offline(unsigned int cpu)
 			cpu, ret, kexec ? "" : ": staying online");
 		return kexec ? 0 : -EBUSY;
 	}
-	/*
-	 * Whatever the CPU comes back with is checked again when it is
-	 * online; until then no call may trust the layer it had.
-	 */
-	__this_cpu_write(hyp_layer_here, false);
 	return 0;
 }
 
@@ -1026,8 +1090,14 @@ static int __init hyp_stub_early_init(void)
 	/*
 	 * Before smp_init() brings the secondaries up: each is then seen to
 	 * as it comes online, at boot as after hotplug, and the boot waits
-	 * for no cross-call.
+	 * for no cross-call. Taken in hand while starting, before anything
+	 * can send it a call; handed back while still online, where a
+	 * hypervisor that will not hand back can keep it online.
 	 */
+	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ARM_HYP_STUB_STARTING,
+					"arm/hyp-stub:starting", hyp_cpu_starting, NULL);
+	if (ret)
+		return ret;
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "arm/hyp-stub:online",
 					hyp_cpu_online, hyp_cpu_offline);
 	return ret < 0 ? ret : 0;

@@ -32,6 +32,7 @@ kunit_fold() {
 		!inside { next }
 		/^    1\.\.[0-9]+$/ { plan = substr($1, 4) + 0; next }
 		/^    (not )?ok [0-9]+ / {
+			failed = 0
 			sub(/^    /, "")
 			n++
 			if ($1 == "ok") { sub(/^ok [0-9]+ /, ""); print "ok 0 " suite "." $0 }
@@ -39,7 +40,13 @@ kunit_fold() {
 			next
 		}
 		$0 ~ "^(not )?ok [0-9]+ " suite "$" { done = 1; exit }
-		/^    / { sub(/^ +/, ""); sub(/^# /, ""); print "# " $0; next }
+		/^    / {
+			if ($0 ~ /(EXPECTATION|ASSERTION) FAILED/) failed = 1
+			sub(/^ +/, ""); sub(/^# /, ""); print "# " $0; next
+		}
+		# The message of a failed expectation is a line of its own,
+		# not indented: keep it with the failure.
+		failed { print "# " $0; next }
 		END {
 			if (!plan) print "not ok 0 " suite ".reported # no KTAP plan from the suite"
 			else if (n != plan) print "not ok 0 " suite ".complete # plan " plan ", results " n
