@@ -37,6 +37,9 @@ timed() {
 timed deps "$HARNESS/deps.sh"
 timed tree "$HARNESS/queue.sh" tree
 timed "kernel test" "$HARNESS/kernel.sh" test
+# The harness's raw-HVC probe module, for the boots that must ask HYP past
+# the C API (a locked stub after a kexec or a restore).
+timed "probe module" "$HARNESS/lint.sh" probe test
 BASELINE=${BASELINE:-1}
 [ "$BASELINE" = 0 ] || timed "kernel test (baseline)" env BASE=1 "$HARNESS/kernel.sh" test
 # Jailhouse against both (or, without its source, the reason its boots skip).
@@ -187,9 +190,15 @@ TESTS+=(
 	"up_locked_hibernate_hyp_1cpu|patched|hibernate --config up --mode hyp --cpus 1 --hibernate 1 --cmdline harness.lock=1 --timeout 120"
 	"kexec_chain_5_hyp|boot|kexec --mode hyp --cpus 2 --cmdline harness.gens=5 --timeout 120"
 	"kexec_chain_5_svc|boot|kexec --mode svc --cpus 2 --cmdline harness.gens=5 --timeout 120"
-	# A hypervisor holds HYP: kexec load and hibernation refused, a kexec
-	# loaded before restarts the boot CPU in SVC without calling it.
-	"kexec_hibernate_while_held_hyp_2cpu|patched|held --mode hyp --cpus 2 --timeout 60"
+	# A hypervisor holds HYP: kexec load and hibernation refused, a crash
+	# kernel loads, a kexec loaded before restarts the boot CPU in SVC
+	# without calling it.
+	"kexec_hibernate_while_held_hyp_2cpu|patched|held --mode hyp --cpus 2 --mem 512M --cmdline crashkernel=32M --timeout 60"
+	# Locked over the stub: the lock lives in this kernel's memory, so a
+	# kexec load is refused (a crash kernel loads: kdump stays usable).
+	# 512 MiB: ARM puts crashkernel= at a 128 MiB boundary, and QEMU puts
+	# the initramfs at the only free one of 256 MiB.
+	"kexec_refused_while_locked_hyp_2cpu|patched|kexec --mode hyp --cpus 2 --mem 512M --cmdline harness.gens=2 --cmdline harness.lock=1 --cmdline crashkernel=32M --timeout 60"
 	# make boot's options as a person uses them: bad values refused at
 	# once, each value of each option booted, the shell fed commands.
 	"make_boot_options|host|$HARNESS/bootopts.sh"

@@ -10,6 +10,7 @@
 #   lint.sh zimage CONFIG     config CONFIG builds a whole zImage and its
 #                             modules, and the harness's own probe module
 #                             (tools/harness/probe/) when it has the stub
+#   lint.sh probe CONFIG      the probe module alone, for a kernel built
 #   lint.sh shellcheck        the harness scripts are shellcheck clean
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
@@ -79,9 +80,9 @@ shellcheck)
 	cd "$TOP"
 	shellcheck -x tools/harness/*.sh .ci/run
 	;;
-zimage)
+zimage | probe)
 	cfg=${2:?config}
-	"$HARNESS/kernel.sh" "$cfg" zImage modules
+	[ "$1" = probe ] || "$HARNESS/kernel.sh" "$cfg" zImage modules
 	grep -q '^CONFIG_ARM_VIRT_EXT=y' "$BUILD/$cfg/.config" || exit 0
 	# An external module, built in the config's tree: initramfs.sh
 	# packs it with that kernel's modules.
@@ -91,6 +92,6 @@ zimage)
 	"$HARNESS/kernel.sh" "$cfg" M="$probe" modules
 	;;
 *)
-	die "usage: lint.sh checkpatch|kernel-doc|shellcheck|objects CONFIG|zimage CONFIG"
+	die "usage: lint.sh checkpatch|kernel-doc|shellcheck|objects CONFIG|zimage CONFIG|probe CONFIG"
 	;;
 esac

@@ -296,19 +296,14 @@ bool notrace hyp_soft_restart_in_hyp(void)
 	return is_hyp_mode_available();
 }
 
-/**
- * hyp_refuse_if_held() - refuse what a hypervisor holding HYP would break
- * @what: what is refused ("kexec", "hibernation"), for the message
- *
+/*
  * kexec and hibernation restart through HVC_SOFT_RESTART, which a
  * hypervisor holding HYP would get instead of the stub, and the next
  * kernel or the image would not have it: they are refused, with one
  * message, while a hypervisor installed through hyp_set_vectors() or a
- * claim holds a CPU.
- *
- * Return: 0 if no hypervisor holds a CPU, else -EBUSY.
+ * claim holds a CPU. 0 if none does, else -EBUSY.
  */
-int hyp_refuse_if_held(const char *what)
+static int hyp_refuse_if_held(const char *what)
 {
 	int held = atomic_read(&hyp_held);
 
@@ -317,6 +312,63 @@ int hyp_refuse_if_held(const char *what)
 	pr_err("%s refused: a hypervisor holds HYP on %d CPU(s); hand it back first\n",
 	       what, held);
 	return -EBUSY;
+}
+
+/*
+ * Whether HYP is locked by the kernel's own stub: its lock word lives in
+ * this kernel's memory, which a kexec'd kernel reuses.
+ */
+static bool hyp_stub_lock_is_the_kernels(void)
+{
+	hyp_records_read();
+	return READ_ONCE(hyp_locked) && READ_ONCE(hyp_any_stub);
+}
+
+/**
+ * hyp_kexec_prepare() - refuse a kexec image that HYP's state rules out
+ * @crash: the image is a crash kernel (kexec -p)
+ *
+ * An ordinary kexec starts the next kernel through HVC_SOFT_RESTART. It is
+ * refused while a hypervisor holds a CPU, which would get that call. It
+ * is refused while the stub is locked: the locked stub refuses the call,
+ * the next kernel starts in SVC, and HVBAR still points into memory that
+ * kernel reuses, where the stub it brings is unlocked, or anything else
+ * lies. A lock kept by the firmware's layer outlives kexec: no refusal.
+ *
+ * A crash kernel always loads: it starts in SVC with no HVC
+ * (hyp_soft_restart_in_hyp() is false while HYP is held or locked), in
+ * memory reserved for it, so this kernel's stub, and its lock, stay where
+ * HVBAR points.
+ *
+ * Context: process context, from machine_kexec_prepare().
+ * Return: 0 if the image may load, else -EBUSY, with a message why.
+ */
+int hyp_kexec_prepare(bool crash)
+{
+	if (crash)
+		return 0;
+	if (hyp_stub_lock_is_the_kernels()) {
+		pr_err("kexec refused: the HYP stub is locked, and the next kernel would find it unlocked\n");
+		return -EBUSY;
+	}
+	return hyp_refuse_if_held("kexec");
+}
+
+/**
+ * hyp_kexec_unlocks() - whether starting this image now would unlock HYP
+ * @crash: the image is a crash kernel
+ *
+ * hyp_kexec_prepare() refuses a load while the stub is locked, and
+ * hyp_stub_lock() refuses to lock while an image is loaded; only a load
+ * and a lock racing each other get past both. machine_kexec() asks this
+ * last, and resets the machine rather than start the image.
+ *
+ * Context: machine_kexec(), the last CPU, interrupts off.
+ * Return: true if @crash is false and the stub is locked.
+ */
+bool hyp_kexec_unlocks(bool crash)
+{
+	return !crash && hyp_stub_lock_is_the_kernels();
 }
 
 /**
@@ -836,14 +888,24 @@ EXPORT_SYMBOL_GPL(hyp_stub_locked);
  * still hand HYP back; the kernel sends a CPU that a hypervisor holds no
  * call, and engages the lock there once HYP is back with the stub. After
  * it is_hyp_mode_available() is false and hyp_claim_cpu() fails. There is
- * no unlock.
+ * no unlock. The stub's lock lives in the kernel's memory: while it is
+ * engaged kexec is refused (hyp_kexec_prepare()), and it is not engaged
+ * while a kexec image is loaded, whose kernel would find HYP unlocked.
  *
- * Return: 0 on success, -ENODEV if no CPU has HYP the kernel may call.
+ * Return: 0 on success, -ENODEV if no CPU has HYP the kernel may call,
+ * -EBUSY if a kexec image is loaded (kexec -u unloads it).
  */
 int hyp_stub_lock(void)
 {
 	if (!hyp_stub_vectors_phys())
 		return -ENODEV;
+#ifdef CONFIG_KEXEC_CORE
+	hyp_records_read();
+	if (READ_ONCE(kexec_image) && READ_ONCE(hyp_any_stub)) {
+		pr_err("HYP lock refused: a kexec image is loaded, whose kernel would find HYP unlocked; unload it first\n");
+		return -EBUSY;
+	}
+#endif
 	WRITE_ONCE(hyp_locked, true);
 	on_each_cpu(hyp_stub_lock_this_cpu, NULL, 1);
 	return 0;

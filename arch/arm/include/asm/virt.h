@@ -138,7 +138,8 @@ bool hyp_stub_locked(void);
 int hyp_stub_lock(void);
 int hyp_claim_cpu(void);
 int hyp_release_cpu(void);
-int hyp_refuse_if_held(const char *what);
+int hyp_kexec_prepare(bool crash);
+bool hyp_kexec_unlocks(bool crash);
 
 #else /* !CONFIG_ARM_VIRT_EXT */
 
@@ -222,9 +223,14 @@ static inline int hyp_release_cpu(void)
 	return -ENODEV;
 }
 
-static inline int hyp_refuse_if_held(const char *what)
+static inline int hyp_kexec_prepare(bool crash)
 {
 	return 0;
+}
+
+static inline bool hyp_kexec_unlocks(bool crash)
+{
+	return false;
 }
 
 #endif /* CONFIG_ARM_VIRT_EXT */
