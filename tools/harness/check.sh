@@ -183,6 +183,9 @@ TESTS+=(
 	# and online, 50 times: no install forgotten, none lost with a CPU,
 	# nothing left counted as held (the suite's race_cycles case).
 	"install_races_hotplug_hyp_2cpu|patched|boot --mode hyp --cpus 2 --cmdline harness.kunit=race_cycles=50 $EXPEDITED --timeout 200"
+	# The same over the firmware's layer: a CPU going offline refuses
+	# with -EAGAIN there too.
+	"layer_install_races_hotplug_2cpu|patched|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cmdline harness.kunit=race_cycles=50 $EXPEDITED --timeout 200"
 	"hotplug_500_cycles_hyp_4cpu|boot|hotplug --mode hyp --cpus 4 --cmdline harness.cycles=500 $EXPEDITED --timeout 400|alone"
 	"hibernate_resume_hyp_2cpu|boot|hibernate --mode hyp --cpus 2 --hibernate 1 --timeout 120"
 	"hibernate_resume_svc_2cpu|boot|hibernate --mode svc --cpus 2 --hibernate 1 --timeout 120"

@@ -26,6 +26,7 @@
 #include <linux/cpu_pm.h>
 #include <linux/cpuidle.h>
 #include <linux/kexec.h>
+#include <linux/mutex.h>
 #include <linux/notifier.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
@@ -315,6 +316,15 @@ static int hyp_refuse_if_held(const char *what)
 }
 
 /*
+ * Ordinary kexec images loaded, or being loaded, since their
+ * hyp_kexec_prepare(), until machine_kexec_cleanup() frees them; the lock
+ * and that count change under hyp_kexec_mutex, so a load and the lock
+ * never both go ahead.
+ */
+static DEFINE_MUTEX(hyp_kexec_mutex);
+static unsigned int hyp_kexec_images;
+
+/*
  * Whether HYP is locked by the kernel's own stub: its lock word lives in
  * this kernel's memory, which a kexec'd kernel reuses.
  */
@@ -327,6 +337,8 @@ static bool hyp_stub_lock_is_the_kernels(void)
 /**
  * hyp_kexec_prepare() - refuse a kexec image that HYP's state rules out
  * @crash: the image is a crash kernel (kexec -p)
+ * @counted: set if the image is counted as loaded (ordinary, not refused);
+ *	     hyp_kexec_cleanup() takes it when the image is freed
  *
  * An ordinary kexec starts the next kernel through HVC_SOFT_RESTART. It is
  * refused while a hypervisor holds a CPU, which would get that call. It
@@ -340,35 +352,45 @@ static bool hyp_stub_lock_is_the_kernels(void)
  * memory reserved for it, so this kernel's stub, and its lock, stay where
  * HVBAR points.
  *
- * Context: process context, from machine_kexec_prepare().
+ * Context: process context, from machine_kexec_prepare(); takes
+ * hyp_kexec_mutex.
  * Return: 0 if the image may load, else -EBUSY, with a message why.
  */
-int hyp_kexec_prepare(bool crash)
+int hyp_kexec_prepare(bool crash, bool *counted)
 {
+	int ret;
+
 	if (crash)
 		return 0;
+	mutex_lock(&hyp_kexec_mutex);
 	if (hyp_stub_lock_is_the_kernels()) {
 		pr_err("kexec refused: the HYP stub is locked, and the next kernel would find it unlocked\n");
-		return -EBUSY;
+		ret = -EBUSY;
+	} else {
+		ret = hyp_refuse_if_held("kexec");
 	}
-	return hyp_refuse_if_held("kexec");
+	if (!ret) {
+		hyp_kexec_images++;
+		*counted = true;
+	}
+	mutex_unlock(&hyp_kexec_mutex);
+	return ret;
 }
 
 /**
- * hyp_kexec_unlocks() - whether starting this image now would unlock HYP
- * @crash: the image is a crash kernel
+ * hyp_kexec_cleanup() - a kexec image is freed
+ * @counted: what hyp_kexec_prepare() set for it
  *
- * hyp_kexec_prepare() refuses a load while the stub is locked, and
- * hyp_stub_lock() refuses to lock while an image is loaded; only a load
- * and a lock racing each other get past both. machine_kexec() asks this
- * last, and resets the machine rather than start the image.
- *
- * Context: machine_kexec(), the last CPU, interrupts off.
- * Return: true if @crash is false and the stub is locked.
+ * Context: process context, from machine_kexec_cleanup(); takes
+ * hyp_kexec_mutex.
  */
-bool hyp_kexec_unlocks(bool crash)
+void hyp_kexec_cleanup(bool counted)
 {
-	return !crash && hyp_stub_lock_is_the_kernels();
+	if (!counted)
+		return;
+	mutex_lock(&hyp_kexec_mutex);
+	hyp_kexec_images--;
+	mutex_unlock(&hyp_kexec_mutex);
 }
 
 /**
@@ -682,10 +704,8 @@ static noinline int hyp_take_cpu(u8 holder, unsigned long vectors)
 	int ret;
 
 	local_irq_save(flags);
-	ret = hyp_stub_here();
-	if (!ret && __this_cpu_read(hyp_leaving))
-		ret = -EAGAIN;
-	else if (!ret && READ_ONCE(hyp_locked))
+	ret = __this_cpu_read(hyp_leaving) ? -EAGAIN : hyp_stub_here();
+	if (!ret && READ_ONCE(hyp_locked))
 		ret = -EPERM;
 	else if (!ret && holder == HYP_HELD_VIA_API &&
 		 hyp_hvc(HVC_SET_VECTORS, vectors, 0, 0, NULL))
@@ -892,6 +912,8 @@ EXPORT_SYMBOL_GPL(hyp_stub_locked);
  * engaged kexec is refused (hyp_kexec_prepare()), and it is not engaged
  * while a kexec image is loaded, whose kernel would find HYP unlocked.
  *
+ * Context: process context, may sleep (takes hyp_kexec_mutex, then
+ * cross-calls every online CPU).
  * Return: 0 on success, -ENODEV if no CPU has HYP the kernel may call,
  * -EBUSY if a kexec image is loaded (kexec -u unloads it).
  */
@@ -899,14 +921,15 @@ int hyp_stub_lock(void)
 {
 	if (!hyp_stub_vectors_phys())
 		return -ENODEV;
-#ifdef CONFIG_KEXEC_CORE
+	mutex_lock(&hyp_kexec_mutex);
 	hyp_records_read();
-	if (READ_ONCE(kexec_image) && READ_ONCE(hyp_any_stub)) {
+	if (hyp_kexec_images && READ_ONCE(hyp_any_stub)) {
+		mutex_unlock(&hyp_kexec_mutex);
 		pr_err("HYP lock refused: a kexec image is loaded, whose kernel would find HYP unlocked; unload it first\n");
 		return -EBUSY;
 	}
-#endif
 	WRITE_ONCE(hyp_locked, true);
+	mutex_unlock(&hyp_kexec_mutex);
 	on_each_cpu(hyp_stub_lock_this_cpu, NULL, 1);
 	return 0;
 }
@@ -984,12 +1007,11 @@ static void hyp_resume(void)
  * is read, the layer checked and the lock engaged before any hypervisor
  * can reach it.
  *
- * Context: CPU hotplug STARTING state, on @cpu with interrupts off, before
- * it is in cpu_online_mask: no cross-call, so no install, reaches it.
- *
- * Return: 0.
+ * Context: secondary_start_kernel(), on @cpu with interrupts off, after
+ * the STARTING hotplug callbacks and before the CPU is in cpu_online_mask:
+ * no cross-call, so no install, reaches it.
  */
-static int hyp_cpu_starting(unsigned int cpu)
+void hyp_cpu_starting(unsigned int cpu)
 {
 	if (__this_cpu_read(hyp_holder) != HYP_HELD_BY_CLAIM)
 		hyp_set_holder(HYP_NOT_HELD);
@@ -998,7 +1020,6 @@ static int hyp_cpu_starting(unsigned int cpu)
 	hyp_resume();
 	if (hyp_reported)
 		hyp_report_cpu(cpu);
-	return 0;
 }
 
 /**
@@ -1006,25 +1027,18 @@ static int hyp_cpu_starting(unsigned int cpu)
  * @cpu: the CPU, which runs this
  *
  * A later step of the offline failed, and the hotplug core rolls back: the
- * CPU never left, HYP is the stub's as hyp_cpu_offline() left it, and
- * hypervisors may take it again once the layer (if any) is checked again.
- * A CPU that did come back went through hyp_cpu_starting(): nothing to do.
+ * CPU never left, HYP is its provider's as hyp_cpu_offline() left it, and
+ * hypervisors may take it again. A CPU that did come back went through
+ * hyp_cpu_starting(), which cleared the flag already.
  *
  * Context: CPU hotplug ONLINE_DYN state, on @cpu, from its hotplug thread;
- * takes interrupts off, since the CPU is in cpu_online_mask.
+ * one store of a flag only this CPU reads.
  *
  * Return: 0.
  */
 static int hyp_cpu_online(unsigned int cpu)
 {
-	unsigned long flags;
-
-	local_irq_save(flags);
-	if (__this_cpu_read(hyp_leaving)) {
-		hyp_resume();
-		__this_cpu_write(hyp_leaving, false);
-	}
-	local_irq_restore(flags);
+	__this_cpu_write(hyp_leaving, false);
 	return 0;
 }
 
@@ -1066,15 +1080,8 @@ static int hyp_cpu_offline(unsigned int cpu)
 	holder = __this_cpu_read(hyp_holder);
 	if (holder == HYP_HELD_VIA_API)
 		ret = hyp_reset_vectors();
-	if (!ret) {
+	if (!ret)
 		__this_cpu_write(hyp_leaving, true);
-		/*
-		 * Whatever the CPU comes back with is checked again; until
-		 * then no call may trust the layer it had.
-		 */
-		if (holder != HYP_HELD_BY_CLAIM)
-			__this_cpu_write(hyp_layer_here, false);
-	}
 	local_irq_restore(flags);
 	if (ret) {
 		/*
@@ -1150,16 +1157,11 @@ static int __init hyp_stub_early_init(void)
 	register_pm_notifier(&hyp_pm_nb);
 	cpu_pm_register_notifier(&hyp_cpu_pm_nb);
 	/*
-	 * Before smp_init() brings the secondaries up: each is then seen to
-	 * as it comes online, at boot as after hotplug, and the boot waits
-	 * for no cross-call. Taken in hand while starting, before anything
-	 * can send it a call; handed back while still online, where a
-	 * hypervisor that will not hand back can keep it online.
+	 * Before smp_init() brings the secondaries up. Each is taken in hand
+	 * as it starts (hyp_cpu_starting()), before anything can send it a
+	 * call, and hands HYP back while still online, where a hypervisor
+	 * that will not hand back can keep it online.
 	 */
-	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ARM_HYP_STUB_STARTING,
-					"arm/hyp-stub:starting", hyp_cpu_starting, NULL);
-	if (ret)
-		return ret;
 	ret = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "arm/hyp-stub:online",
 					hyp_cpu_online, hyp_cpu_offline);
 	return ret < 0 ? ret : 0;

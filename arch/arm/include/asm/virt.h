@@ -138,8 +138,9 @@ bool hyp_stub_locked(void);
 int hyp_stub_lock(void);
 int hyp_claim_cpu(void);
 int hyp_release_cpu(void);
-int hyp_kexec_prepare(bool crash);
-bool hyp_kexec_unlocks(bool crash);
+void hyp_cpu_starting(unsigned int cpu);
+int hyp_kexec_prepare(bool crash, bool *counted);
+void hyp_kexec_cleanup(bool counted);
 
 #else /* !CONFIG_ARM_VIRT_EXT */
 
@@ -223,14 +224,17 @@ static inline int hyp_release_cpu(void)
 	return -ENODEV;
 }
 
-static inline int hyp_kexec_prepare(bool crash)
+static inline void hyp_cpu_starting(unsigned int cpu)
+{
+}
+
+static inline int hyp_kexec_prepare(bool crash, bool *counted)
 {
 	return 0;
 }
 
-static inline bool hyp_kexec_unlocks(bool crash)
+static inline void hyp_kexec_cleanup(bool counted)
 {
-	return false;
 }
 
 #endif /* CONFIG_ARM_VIRT_EXT */
