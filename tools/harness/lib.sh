@@ -149,7 +149,6 @@ walked_config() {
 # config. Takes build/prefix.lock for the caller's life, unless the caller
 # is the walk itself (PREFIX_WALK=1 in its environment), which owns both.
 walked_tree() {
-	local head
 	mkdir -p "$BUILD/prefix/$1"
 	if [ ! -L "$BUILD/$1" ]; then
 		rm -rf "${BUILD:?}/$1"
@@ -158,11 +157,18 @@ walked_tree() {
 	[ "${PREFIX_WALK:-0}" = 1 ] && return
 	exec {walk_lock}>"$BUILD/prefix.lock"
 	flock "$walk_lock"
+	prefix_src_at_series
+}
+
+# prefix_src_at_series: $PREFIXSRC made if missing, and at the series.
+# The caller holds build/prefix.lock.
+prefix_src_at_series() {
+	local head
+	head=$(git -C "$SRC" rev-parse series)
 	if [ ! -d "$PREFIXSRC" ]; then
 		git -C "$SRC" worktree prune
-		git -C "$SRC" worktree add -q --detach "$PREFIXSRC" series
+		git -C "$SRC" worktree add -q --detach "$PREFIXSRC" "$head"
 	fi
-	head=$(git -C "$SRC" rev-parse series)
 	[ "$(git -C "$PREFIXSRC" rev-parse HEAD)" = "$head" ] ||
 		git -C "$PREFIXSRC" checkout -q -f --detach "$head"
 }

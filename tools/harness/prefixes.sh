@@ -45,11 +45,7 @@ flock "$lock"
 export PREFIX_WALK=1
 wt=$PREFIXSRC
 series=$(git -C "$SRC" rev-parse series)
-if [ ! -d "$wt" ]; then
-	git -C "$SRC" worktree prune
-	git -C "$SRC" worktree add -q --detach "$wt" "$series"
-fi
-git -C "$wt" checkout -q -f --detach "$series"
+prefix_src_at_series
 
 # outdir CONFIG: where CONFIG walks.
 outdir() {
