@@ -17,8 +17,11 @@ set -euo pipefail
 
 T0=$(date +%s)
 # Where the time goes: build/check-times.tsv has a line per stage, host test
-# and boot (KIND NAME SECONDS; KIND is stage, host or boot), and the table
-# printed at the end (build/check-stages.md) sums it up by stage.
+# and boot (KIND NAME SECONDS [CORES]; KIND is stage, host or boot; CORES,
+# for a stage, how many of the machine's cores were busy on average while it
+# ran), and the table printed at the end (build/check-stages.md) sums it up
+# by stage. The whole run's CORES times its seconds is the CPU work it did:
+# divided by the cores, the least time any schedule of it could take here.
 TIMES=$BUILD/check-times.tsv
 STAGES=$BUILD/check-stages.md
 mkdir -p "$BUILD"
@@ -27,13 +30,28 @@ mkdir -p "$BUILD"
 since() {
 	printf '%.1f' "$(echo "$(date +%s.%N) - $1" | bc)"
 }
+# cpu_jiffies: busy and total jiffies of every CPU since boot (/proc/stat;
+# iowait counts as idle).
+cpu_jiffies() {
+	awk '$1 == "cpu" { b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6; exit }' /proc/stat
+}
+# busy_since "BUSY TOTAL": the cores busy on average from then to now.
+busy_since() {
+	local b0 t0 b1 t1
+	read -r b0 t0 <<<"$1"
+	read -r b1 t1 < <(cpu_jiffies)
+	awk -v b="$((b1 - b0))" -v t="$((t1 - t0))" -v n="$(nproc)" \
+		'BEGIN { printf "%.2f", t > 0 ? n * b / t : 0 }'
+}
 timed() {
-	local name=$1 t1
+	local name=$1 t1 j1
 	shift
 	t1=$(date +%s.%N)
+	j1=$(cpu_jiffies)
 	"$@"
-	printf 'stage\t%s\t%s\n' "$name" "$(since "$t1")" >>"$TIMES.new"
+	printf 'stage\t%s\t%s\t%s\n' "$name" "$(since "$t1")" "$(busy_since "$j1")" >>"$TIMES.new"
 }
+J0=$(cpu_jiffies)
 timed deps "$HARNESS/deps.sh"
 timed tree "$HARNESS/queue.sh" tree
 timed "kernel test" "$HARNESS/kernel.sh" test
@@ -362,14 +380,17 @@ build_group() {
 	return 0
 }
 mkdir -p "$BUILD/results" "$BUILD/logs"
-rm -f "$BUILD"/results/host-*.rc
+rm -f "$BUILD"/results/host-*.rc "$BUILD/results/bpool.time"
 # The longest groups first (every prefix of the series), so that the pool
 # ends with short ones.
 groups=$(printf '%s\n' "${TESTS[@]}" | sed -n 's/.*|build:\([a-z0-9_]*\)$/\1/p' |
 	 awk '!seen[$0]++' | awk '/prefix/ { print; next } { rest[++n] = $0 }
 	 END { for (i = 1; i <= n; i++) print rest[i] }')
 # shellcheck disable=SC2086 # one word a group
-pool "$HOST_JOBS" build_group $groups &
+(t1=$(date +%s.%N)
+ j1=$(cpu_jiffies)
+ pool "$HOST_JOBS" build_group $groups
+ echo "$(since "$t1") $(busy_since "$j1")" >"$BUILD/results/bpool.time") &
 bpool=$!
 
 echo "KTAP version 1"
@@ -410,7 +431,9 @@ for t in "${TESTS[@]}"; do
 			export INITRAMFS_READY=1
 			rm -f "$BUILD"/results/*.done "$BUILD"/results/*.ktap "$BUILD/results/pool.time"
 			t1=$(date +%s.%N)
-			(pool "$BOOT_JOBS" boot_one "${boots[@]}"; since "$t1" >"$BUILD/results/pool.time") &
+			j1=$(cpu_jiffies)
+			(pool "$BOOT_JOBS" boot_one "${boots[@]}"
+			 echo "$(since "$t1") $(busy_since "$j1")" >"$BUILD/results/pool.time") &
 			pool=$!
 		fi
 		res=$BUILD/results/$name.ktap
@@ -451,11 +474,17 @@ for t in "${TESTS[@]}"; do
 done
 [ -z "$pool" ] || wait "$pool"
 wait "$bpool"
-if [ -f "$BUILD/results/pool.time" ]; then
-	printf 'stage\tboots (%s, BOOT_JOBS=%s, wall)\t%s\n' "${#boots[@]}" "$BOOT_JOBS" \
-		"$(cat "$BUILD/results/pool.time")" >>"$TIMES.new"
+if [ -f "$BUILD/results/bpool.time" ]; then
+	read -r secs cores <"$BUILD/results/bpool.time"
+	printf 'stage\tbuild pool (HOST_JOBS=%s, wall; beside the host tests and boots)\t%s\t%s\n' \
+		"$HOST_JOBS" "$secs" "$cores" >>"$TIMES.new"
 fi
-printf 'stage\tmake check\t%s\n' "$(($(date +%s) - T0))" >>"$TIMES.new"
+if [ -f "$BUILD/results/pool.time" ]; then
+	read -r secs cores <"$BUILD/results/pool.time"
+	printf 'stage\tboots (%s, BOOT_JOBS=%s, wall)\t%s\t%s\n' "${#boots[@]}" "$BOOT_JOBS" \
+		"$secs" "$cores" >>"$TIMES.new"
+fi
+printf 'stage\tmake check\t%s\t%s\n' "$(($(date +%s) - T0))" "$(busy_since "$J0")" >>"$TIMES.new"
 mv -f "$TIMES.new" "$TIMES"
 "$HARNESS/stages.sh" "$TIMES" >"$STAGES"
 

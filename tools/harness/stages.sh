@@ -3,30 +3,38 @@
 # Where make check's time went, as a Markdown table.
 #
 # usage: stages.sh TIMES
-#   TIMES is check.sh's build/check-times.tsv: lines KIND NAME SECONDS, KIND
-#   one of stage (a build or set-up step, or the boot pool's wall time),
-#   host (a host-side test) or boot (one boot scenario, patched kernel; its
-#   seconds overlap other boots and the host tests that run beside them).
+#   TIMES is check.sh's build/check-times.tsv: lines KIND NAME SECONDS
+#   [CORES], KIND one of stage (a build or set-up step, or a pool's wall
+#   time), host (a host-side test) or boot (one boot scenario, patched
+#   kernel; its seconds overlap other boots and the host tests that run
+#   beside them); CORES, the cores busy on average during a stage.
 #   Prints every stage and host test in the order it ran, the boots as one
 #   line (how many, the sum of their times), each with its share of the
-#   whole run.
+#   whole run, and the run's CPU work: the core-seconds it kept busy, and
+#   that divided by this machine's cores, the least wall time any schedule
+#   of the same work could have here.
 set -euo pipefail
 
 times=${1:?usage: stages.sh TIMES}
 [ -f "$times" ] || { echo "stages.sh: no $times" >&2; exit 1; }
-awk -F'\t' '
-	$1 == "stage" && $2 == "make check" { total = $3; next }
+awk -F'\t' -v ncpu="$(nproc)" '
+	$1 == "stage" && $2 == "make check" { total = $3; tcores = $4; next }
 	$1 == "boot" { nboot++; if ($3 != "-") bootsum += $3; next }
-	{ name[++n] = $2; secs[n] = $3; kind[n] = $1 }
+	{ name[++n] = $2; secs[n] = $3; kind[n] = $1; cores[n] = $4 }
 	END {
-		print "| stage | seconds | share of the run |"
-		print "|---|---|---|"
+		printf "| stage | seconds | share of the run | cores busy (of %d) |\n", ncpu
+		print "|---|---|---|---|"
 		for (i = 1; i <= n; i++)
-			printf "| %s%s | %.0f | %s |\n", name[i], (kind[i] == "host" ? " (test)" : ""),
-				secs[i], (total > 0 ? sprintf("%.1f %%", 100 * secs[i] / total) : "-")
+			printf "| %s%s | %.0f | %s | %s |\n", name[i], (kind[i] == "host" ? " (test)" : ""),
+				secs[i], (total > 0 ? sprintf("%.1f %%", 100 * secs[i] / total) : "-"),
+				(cores[i] != "" ? cores[i] : "-")
 		if (nboot)
-			printf "| each boot scenario, patched (%d; sum of their times, run %s) | %.0f | - |\n",
+			printf "| each boot scenario, patched (%d; sum of their times, run %s) | %.0f | - | - |\n",
 				nboot, "beside each other and the host tests after the first boot", bootsum
 		if (total > 0)
-			printf "| **make check** | **%d** (%.1f min) | 100 %% |\n", total, total / 60
+			printf "| **make check** | **%d** (%.1f min) | 100 %% | %s |\n", total, total / 60,
+				(tcores != "" ? tcores : "-")
+		if (total > 0 && tcores != "")
+			printf "\nCPU work: %.0f core-seconds; on %d cores no schedule of it takes less than %.0f s (%.1f min).\n",
+				total * tcores, ncpu, total * tcores / ncpu, total * tcores / ncpu / 60
 	}' "$times"
