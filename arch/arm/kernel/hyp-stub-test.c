@@ -373,7 +373,9 @@ static void hyp_stub_entry_mode_record_consistent(struct kunit *test)
 			any_abi = true;
 	}
 	KUNIT_EXPECT_EQ(test, hyp_stub_vectors_phys() != 0, any_abi);
-	KUNIT_EXPECT_EQ(test, is_hyp_mode_available(), all_abi && !hyp_stub_locked());
+	/* Availability is upstream's: the lock does not change it. */
+	KUNIT_EXPECT_EQ(test, is_hyp_mode_available(), all_abi);
+	KUNIT_EXPECT_EQ(test, hyp_can_install(), all_abi && !hyp_stub_locked());
 }
 
 struct discover_args {
@@ -753,8 +755,8 @@ static void hyp_stub_install_races_hotplug(struct kunit *test)
 		kunit_skip(test, "hotplugs a CPU while installing: load with race_cycles=N");
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "no secondary CPU online");
-	if (!is_hyp_mode_available())
-		kunit_skip(test, "not every CPU has HYP to install in");
+	if (!hyp_can_install())
+		kunit_skip(test, "not every CPU has HYP to install in, or HYP is locked");
 
 	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -796,7 +798,7 @@ static void hyp_stub_install_races_hotplug(struct kunit *test)
 				    "CPU%u: HVC_RESET_VECTORS for each install", cpu);
 		testvisor_destroy(&r->tv[cpu]);
 	}
-	KUNIT_EXPECT_TRUE_MSG(test, is_hyp_mode_available(),
+	KUNIT_EXPECT_TRUE_MSG(test, hyp_can_install(),
 			      "a CPU is still counted as held");
 	kunit_info(test, "%u hotplug cycles of CPU%u, %lu install rounds\n",
 		   r->cycles, r->cpu, rounds);
@@ -849,6 +851,18 @@ static void hyp_stub_soft_restart_jumps_in_hyp(struct kunit *test)
 }
 
 /* Locked from the command line: SET and SOFT_RESTART refused, RESET and DISCOVER fine. */
+/* Whether every CPU that has entered the kernel has the stub or a layer. */
+static bool every_entered_cpu_has_abi(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (hyp_cpu_last_entry_mode(cpu) > 0 &&
+		    hyp_cpu_provider(cpu) == HYP_PROVIDER_NONE)
+			return false;
+	return true;
+}
+
 static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
 {
 	phys_addr_t stub = hyp_stub_vectors_phys();
@@ -877,9 +891,11 @@ static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.state, HVC_ABI_STATE_LOCKED);
 	KUNIT_EXPECT_EQ(test, hyp_stub_lock(), 0);	/* again: fine */
 	KUNIT_EXPECT_TRUE(test, hyp_stub_locked());
-	/* What a hypervisor checks before it installs says no. */
-	KUNIT_EXPECT_FALSE(test, is_hyp_mode_available());
+	/* What a hypervisor checks before it installs says no... */
+	KUNIT_EXPECT_FALSE(test, hyp_can_install());
 	KUNIT_EXPECT_EQ(test, hyp_claim_cpu(), -EPERM);
+	/* ...and what the GIC and timer asked at boot is as unlocked. */
+	KUNIT_EXPECT_EQ(test, is_hyp_mode_available(), every_entered_cpu_has_abi());
 }
 
 /* Where no CPU has HYP to call, every call says so and issues no HVC. */
@@ -899,6 +915,7 @@ static void hyp_stub_svc_boot_api_returns_enodev(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hyp_claim_cpu(), -ENODEV);
 	KUNIT_EXPECT_EQ(test, hyp_release_cpu(), -EINVAL);
 	KUNIT_EXPECT_FALSE(test, is_hyp_mode_available());
+	KUNIT_EXPECT_FALSE(test, hyp_can_install());
 	KUNIT_EXPECT_EQ(test, hyp_cpu_last_entry_mode(0), SVC_MODE);
 	KUNIT_EXPECT_EQ(test, hyp_cpu_provider(0), HYP_PROVIDER_NONE);
 }
@@ -1251,7 +1268,7 @@ static void hyp_stub_lock_while_claimed(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, hyp_stub_lock(), 0);
 	KUNIT_EXPECT_TRUE(test, hyp_stub_locked());
-	KUNIT_EXPECT_FALSE(test, is_hyp_mode_available());
+	KUNIT_EXPECT_FALSE(test, hyp_can_install());
 
 	for_each_online_cpu(cpu) {
 		if (!a[cpu].tv)

@@ -118,7 +118,7 @@ static void hyp_set_holder(u8 holder)
 /*
  * What the per-CPU records said when they were last read (hyp_refresh()),
  * for predicates that must not do cache maintenance: __soft_restart()
- * calls is_hyp_mode_available() with the caches off.
+ * calls hyp_can_install() with the caches off.
  */
 static bool hyp_mixed;		/* CPUs that entered disagree */
 static bool hyp_any_stub;	/* some CPU last entered in HYP */
@@ -251,7 +251,7 @@ static void notrace hyp_records_read(void)
 }
 
 /**
- * is_hyp_mode_available() - whether a hypervisor can install itself
+ * is_hyp_mode_available() - whether every CPU has HYP the kernel may call
  *
  * True when every CPU that has entered the kernel has HYP the kernel may
  * call: it last entered in HYP mode, and so has the stub. A CPU that
@@ -261,20 +261,41 @@ static void notrace hyp_records_read(void)
  * GIC and timer drivers, which ask at boot, ask once the layer has been
  * checked (hyp_layer_init()).
  *
- * HYP must also be free: not locked, and held by no hypervisor. A
- * hypervisor then installs on each CPU with hyp_set_vectors(), or claims
- * it first with hyp_claim_cpu() if it issues HVC_SET_VECTORS itself.
+ * That is upstream's meaning, extended to the layer, and the GIC and timer
+ * drivers rely on it: neither the lock nor a hypervisor holding HYP
+ * changes it, so they set the kernel up the same way with or without
+ * either. Whether a hypervisor may install now is hyp_can_install().
  *
- * Return: true if a hypervisor can install itself on every CPU.
+ * Return: true if every CPU that has entered has HYP the kernel may call.
  */
 bool notrace is_hyp_mode_available(void)
 {
 	hyp_records_read();
-	if (READ_ONCE(hyp_locked) || atomic_read(&hyp_held))
-		return false;
 	return READ_ONCE(hyp_all_abi);
 }
 EXPORT_SYMBOL_GPL(is_hyp_mode_available);
+
+/**
+ * hyp_can_install() - whether a hypervisor may install itself now
+ *
+ * True when is_hyp_mode_available() is, and HYP is free: not locked, and
+ * held by no hypervisor. A hypervisor then installs on each CPU with
+ * hyp_set_vectors(), or claims it first with hyp_claim_cpu() if it issues
+ * HVC_SET_VECTORS itself; those calls decide on each CPU, and may still
+ * refuse (a CPU going offline, the lock engaged in between).
+ *
+ * Safe with the caches off: __soft_restart() calls it then, through
+ * hyp_soft_restart_in_hyp().
+ *
+ * Return: true if a hypervisor may install itself on every CPU now.
+ */
+bool notrace hyp_can_install(void)
+{
+	if (READ_ONCE(hyp_locked) || atomic_read(&hyp_held))
+		return false;
+	return is_hyp_mode_available();
+}
+EXPORT_SYMBOL_GPL(hyp_can_install);
 
 /**
  * hyp_soft_restart_in_hyp() - whether kexec and hibernation restart in HYP
@@ -294,7 +315,7 @@ bool notrace hyp_soft_restart_in_hyp(void)
 {
 	if (READ_ONCE(hyp_layer_found))
 		return false;
-	return is_hyp_mode_available();
+	return hyp_can_install();
 }
 
 /*
@@ -907,7 +928,7 @@ EXPORT_SYMBOL_GPL(hyp_stub_locked);
  * online later. A hypervisor already installed keeps running and can
  * still hand HYP back; the kernel sends a CPU that a hypervisor holds no
  * call, and engages the lock there once HYP is back with the stub. After
- * it is_hyp_mode_available() is false and hyp_claim_cpu() fails. There is
+ * it hyp_can_install() is false and hyp_claim_cpu() fails. There is
  * no unlock. The stub's lock lives in the kernel's memory: while it is
  * engaged kexec is refused (hyp_kexec_prepare()), and it is not engaged
  * while a kexec image is loaded, whose kernel would find HYP unlocked.

@@ -72,19 +72,14 @@ all_cpus_online() {
 # of the physical one) decide as upstream does in a HYP boot when the boot
 # CPU has HYP: they ask before any secondary enters. That is the stub (the
 # boot CPU entered in HYP) or, patched, the firmware's layer (entered in SVC
-# over it, which the kernel checks before they ask), unless locked: a locked
-# patched kernel, or a locked layer, treats HYP as unavailable from the
-# start (hyp-abi.rst).
+# over it, which the kernel checks before they ask). The lock changes
+# nothing here: a locked boot is set up as an unlocked one (hyp-abi.rst).
 hyp_drivers_as_upstream() {
 	want=virt split=0
 	if [ "$(expected_mode 0)" = hyp ]; then
 		want=phys split=1
-	elif [ "$H_kernel" != base ] && [ "${H_layer:-0}" = 1 ] &&
-		! grep -q '^CPU: HYP layer: ABI .*, locked$' "$HTMP/dmesg.msg"; then
+	elif [ "$H_kernel" != base ] && [ "${H_layer:-0}" = 1 ]; then
 		want=phys split=1
-	fi
-	if [ "$H_kernel" != base ] && grep -qw hyp_stub_lock "$ROOT/proc/cmdline"; then
-		want=virt split=0
 	fi
 	timer=$(sed -n 's/^arch_timer: cp15 timer(s) running at .* (\([a-z]*\))\.$/\1/p' "$HTMP/dmesg.msg")
 	got_split=$(grep -c '^GIC: Using split EOI/Deactivate mode$' "$HTMP/dmesg.msg")

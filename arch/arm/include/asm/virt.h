@@ -127,6 +127,7 @@ bool is_hyp_mode_available(void);
 bool is_hyp_mode_mismatched(void);
 int hyp_cpu_last_entry_mode(unsigned int cpu);
 int hyp_cpu_provider(unsigned int cpu);
+bool hyp_can_install(void);
 bool hyp_soft_restart_in_hyp(void);
 int hyp_set_vectors(phys_addr_t vectors);
 int hyp_reset_vectors(void);
@@ -170,6 +171,11 @@ static inline int hyp_cpu_last_entry_mode(unsigned int cpu)
 static inline int hyp_cpu_provider(unsigned int cpu)
 {
 	return HYP_PROVIDER_NONE;
+}
+
+static inline bool hyp_can_install(void)
+{
+	return false;
 }
 
 static inline bool hyp_soft_restart_in_hyp(void)
