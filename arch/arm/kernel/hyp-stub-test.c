@@ -1101,6 +1101,8 @@ struct held_args {
 	struct testvisor *tv;
 	int claim, set, raw_set, api_set, discover, reset, claim_again;
 	int release_early, release, release_again, discover_after;
+	int late_set;
+	bool install;
 	unsigned long unexpected;
 };
 
@@ -1214,7 +1216,7 @@ static long claim_install_on_cpu(void *data)
 
 	preempt_disable();
 	a->claim = hyp_claim_cpu();
-	if (!a->claim)
+	if (!a->claim && a->install)
 		a->raw_set = hvc(HVC_SET_VECTORS, a->tv->vectors, NULL);
 	preempt_enable();
 	return 0;
@@ -1226,8 +1228,15 @@ static long hand_back_on_cpu(void *data)
 	struct hyp_stub_info info = {};
 
 	preempt_disable();
-	a->unexpected = hvc(TESTVISOR_UNEXPECTED, 0, NULL);
-	hvc(HVC_RESET_VECTORS, 0, NULL);
+	if (a->install) {
+		a->unexpected = hvc(TESTVISOR_UNEXPECTED, 0, NULL);
+		hvc(HVC_RESET_VECTORS, 0, NULL);
+	} else {
+		/* Claimed, not installed: the stub is there, and locked. */
+		a->late_set = hvc(HVC_SET_VECTORS, a->tv->vectors, NULL);
+		if (!a->late_set)
+			hvc(HVC_RESET_VECTORS, 0, NULL);
+	}
 	a->release = hyp_release_cpu();
 	a->raw_set = hvc(HVC_SET_VECTORS, a->tv->vectors, NULL);
 	a->discover_after = hyp_stub_discover(&info);
@@ -1238,17 +1247,22 @@ static long hand_back_on_cpu(void *data)
 }
 
 /*
- * Locking while hypervisors hold every CPU with the stub sends them
- * nothing, and no stub can take the lock then (the lock word is one for
- * all CPUs): it must engage as each CPU is handed back. Leaves the stub
- * locked until reboot: runs only with destructive=1, and last.
+ * Locking while every CPU with the stub is held: the first CPU's
+ * hypervisor is installed, the others' only claimed. No CPU can take
+ * HVC_ABI_LOCK, and none is sent a call; the stub's lock must hold at
+ * once all the same, on the claimed CPUs (a raw install there is
+ * refused), and on the installed one once it is handed back. Over the
+ * firmware's layer the lock is pending instead, and says so, until the
+ * first CPU is handed back. Leaves HYP locked until reboot: runs only
+ * with destructive=1, and last.
  */
 static void hyp_stub_lock_while_claimed(struct kunit *test)
 {
 	struct cpumask stub;
 	struct held_args *a;
 	struct testvisor *tv;
-	unsigned int cpu, cpus = 0;
+	unsigned int cpu, cpus = 0, held = 0;
+	bool layer = false;
 
 	if (!destructive)
 		kunit_skip(test, "leaves the stub locked: load with destructive=1");
@@ -1261,13 +1275,17 @@ static void hyp_stub_lock_while_claimed(struct kunit *test)
 	for_each_cpu(cpu, abi_cpus(&stub)) {
 		KUNIT_ASSERT_EQ(test, testvisor_create(&tv[cpu]), 0);
 		a[cpu].tv = &tv[cpu];
+		a[cpu].install = !held++;
+		if (hyp_cpu_provider(cpu) == HYP_PROVIDER_FIRMWARE)
+			layer = true;
 		work_on_cpu(cpu, claim_install_on_cpu, &a[cpu]);
 		KUNIT_EXPECT_EQ_MSG(test, a[cpu].claim, 0, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a[cpu].raw_set, 0, "CPU%u", cpu);
 	}
 
 	KUNIT_EXPECT_EQ(test, hyp_stub_lock(), 0);
-	KUNIT_EXPECT_TRUE(test, hyp_stub_locked());
+	KUNIT_EXPECT_EQ_MSG(test, hyp_stub_locked(), !layer,
+			    layer ? "the layer's lock is not pending" : "the stub is not locked");
 	KUNIT_EXPECT_FALSE(test, hyp_can_install());
 
 	for_each_online_cpu(cpu) {
@@ -1278,6 +1296,9 @@ static void hyp_stub_lock_while_claimed(struct kunit *test)
 		testvisor_destroy(&tv[cpu]);
 		KUNIT_EXPECT_EQ_MSG(test, a[cpu].unexpected, 0UL,
 				    "CPU%u: the lock sent its hypervisor a call", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a[cpu].late_set,
+				    a[cpu].install || layer ? 0 : HVC_STUB_ERR,
+				    "CPU%u, claimed: the install after the lock", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a[cpu].release, 0, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a[cpu].raw_set, HVC_STUB_ERR,
 				    "CPU%u takes installs after the lock", cpu);
@@ -1288,6 +1309,7 @@ static void hyp_stub_lock_while_claimed(struct kunit *test)
 	}
 	cpus_read_unlock();
 	KUNIT_EXPECT_GT(test, cpus, 0U);
+	KUNIT_EXPECT_TRUE(test, hyp_stub_locked());
 }
 
 static struct kunit_case hyp_stub_cases[] = {

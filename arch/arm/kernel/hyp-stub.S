@@ -43,7 +43,9 @@
 /*
  * Written in HYP or at entry with the caches off, and read by the kernel
  * only after invalidating: the kernel never writes these lines, and they
- * share their cache lines with nothing else.
+ * share their cache lines with nothing else. The exception is the lock
+ * word, which the kernel also writes, and cleans to memory: it has a
+ * cache line of its own, so that cleaning it writes back no stale record.
  */
 #ifdef ZIMAGE
 	.text
@@ -65,9 +67,11 @@ SYM_DATA_START(__hyp_cpu_mode)
 SYM_DATA_END(__hyp_cpu_mode)
 #endif
 /*
- * HVC_ABI_STATE_LOCKED once HVC_ABI_LOCK was called; never cleared. It
- * refuses HVC_SET_VECTORS and HVC_SOFT_RESTART.
+ * HVC_ABI_STATE_LOCKED once HVC_ABI_LOCK was called, or the kernel wrote
+ * it (hyp.c); never cleared. It refuses HVC_SET_VECTORS and
+ * HVC_SOFT_RESTART.
  */
+	.balign	L1_CACHE_BYTES
 SYM_DATA_START(__hyp_stub_state)
 	.long	0
 SYM_DATA_END(__hyp_stub_state)

@@ -179,6 +179,7 @@ EXPORT_SYMBOL_GPL(hyp_cpu_last_entry_mode);
  * checked before the kernel sends it any other call.
  */
 static bool hyp_layer_found;
+static bool hyp_layer_locked;			/* it has its lock */
 static phys_addr_t hyp_layer_vectors;		/* where HVBAR goes back to */
 static DEFINE_PER_CPU(bool, hyp_layer_here);	/* answered at its last entry */
 
@@ -553,6 +554,7 @@ static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
 	__this_cpu_write(hyp_layer_here, true);
 	if (info->state & HVC_ABI_STATE_LOCKED)
 		WRITE_ONCE(hyp_locked, true);
+	WRITE_ONCE(hyp_layer_locked, !!(info->state & HVC_ABI_STATE_LOCKED));
 	return 0;
 }
 
@@ -762,26 +764,45 @@ int hyp_set_vectors(phys_addr_t vectors)
 }
 EXPORT_SYMBOL_GPL(hyp_set_vectors);
 
-/* Engage the stub's lock from this CPU, if the stub is what HVBAR holds. */
+/*
+ * The stub's lock, engaged from SVC: its word is the kernel's, one for
+ * every CPU, and the stub reads it from memory (HYP's MMU is off). So the
+ * lock holds at once wherever HVBAR points at the stub, even when every
+ * CPU is held or claimed and none can be sent HVC_ABI_LOCK: a claimed
+ * CPU's own HVC_SET_VECTORS is refused, and a held CPU's stub is locked
+ * when its hypervisor hands it back. Cleaned to memory for HYP; and so
+ * whatever reads it through the caches (hibernation's snapshot of .data)
+ * reads the lock too.
+ */
+static void hyp_stub_lock_word(void)
+{
+	WRITE_ONCE(__hyp_stub_state, HVC_ABI_STATE_LOCKED);
+	sync_cache_w(&__hyp_stub_state);
+}
+
+/*
+ * Engage the lock: the stub's word, then, from this CPU, the provider's
+ * own call, if this CPU's HYP is free.
+ */
 static void hyp_stub_lock_this_cpu(void *unused)
 {
+	struct hyp_stub_res res;
 	unsigned long flags;
 
+	if (!READ_ONCE(hyp_locked))
+		return;
+	hyp_stub_lock_word();
 	local_irq_save(flags);
-	if (!READ_ONCE(hyp_locked) || !hyp_this_cpu_has_stub() ||
+	if (!hyp_this_cpu_has_stub() ||
 	    __this_cpu_read(hyp_holder) != HYP_NOT_HELD) {
 		local_irq_restore(flags);
 		return;
 	}
-	hyp_hvc(HVC_ABI_LOCK, 0, 0, 0, NULL);
+	hyp_hvc(HVC_ABI_LOCK, 0, 0, 0, &res);
+	/* The layer keeps one lock for every CPU: this CPU took it. */
+	if (hyp_cpu_provider(smp_processor_id()) == HYP_PROVIDER_FIRMWARE && !res.a0)
+		WRITE_ONCE(hyp_layer_locked, true);
 	local_irq_restore(flags);
-	/*
-	 * HYP wrote the word with its MMU off. Drop any copy the caches hold,
-	 * so that what reads it through them, hibernation's snapshot of .data
-	 * above all, reads the lock: a stale 0 restored on a UP kernel, where
-	 * no CPU comes back online to lock again, would unlock HYP.
-	 */
-	sync_cache_r(&__hyp_stub_state);
 }
 
 /**
@@ -912,22 +933,33 @@ EXPORT_SYMBOL_GPL(hyp_stub_discover);
 /**
  * hyp_stub_locked() - whether HVC_SET_VECTORS is refused until reboot
  *
- * Return: true once hyp_stub_lock() or the hyp_stub_lock parameter
- * engaged the lock.
+ * Over the firmware's layer the lock is the layer's, which only a call
+ * from a CPU over it engages: while hypervisors hold every such CPU, a
+ * lock asked for waits for the first one handed back (hyp_can_install()
+ * is false meanwhile, but a claimed CPU's own HVC_SET_VECTORS still
+ * reaches the layer), and this says false until then.
+ *
+ * Return: true once the lock holds in HYP: hyp_stub_lock() or the
+ * hyp_stub_lock parameter engaged it, and a layer, if there is one, has
+ * it.
  */
 bool hyp_stub_locked(void)
 {
-	return READ_ONCE(hyp_locked);
+	if (!READ_ONCE(hyp_locked))
+		return false;
+	return !READ_ONCE(hyp_layer_found) || READ_ONCE(hyp_layer_locked);
 }
 EXPORT_SYMBOL_GPL(hyp_stub_locked);
 
 /**
  * hyp_stub_lock() - refuse HVC_SET_VECTORS on every CPU until reboot
  *
- * The stub enforces it in HYP, for raw HVCs too, and on CPUs that come
- * online later. A hypervisor already installed keeps running and can
- * still hand HYP back; the kernel sends a CPU that a hypervisor holds no
- * call, and engages the lock there once HYP is back with the stub. After
+ * The stub enforces it in HYP, for raw HVCs too, on every CPU at once:
+ * the kernel writes the stub's lock word, which HYP reads, so a claimed
+ * CPU is locked as well, and so are CPUs that come online later. A
+ * hypervisor already installed keeps running and can still hand HYP
+ * back; the kernel sends a CPU that a hypervisor holds no call, and the
+ * stub it hands back to is locked. After
  * it hyp_can_install() is false and hyp_claim_cpu() fails. There is
  * no unlock. The stub's lock lives in the kernel's memory: while it is
  * engaged kexec is refused (hyp_kexec_prepare()), and it is not engaged
@@ -949,9 +981,13 @@ int hyp_stub_lock(void)
 		pr_err("HYP lock refused: a kexec image is loaded, whose kernel would find HYP unlocked; unload it first\n");
 		return -EBUSY;
 	}
+	/* The stub's word first: hyp_stub_locked() is never ahead of HYP. */
+	hyp_stub_lock_word();
 	WRITE_ONCE(hyp_locked, true);
 	mutex_unlock(&hyp_kexec_mutex);
 	on_each_cpu(hyp_stub_lock_this_cpu, NULL, 1);
+	if (!hyp_stub_locked())
+		pr_info("HYP lock pending: hypervisors hold every CPU over the firmware's layer; it locks when one is handed back\n");
 	return 0;
 }
 EXPORT_SYMBOL_GPL(hyp_stub_lock);
@@ -1242,8 +1278,9 @@ static ssize_t hyp_stub_lock_store(struct device *dev,
 	ret = kstrtobool(buf, &lock);
 	if (ret)
 		return ret;
+	/* Asked for is enough: a pending lock cannot be taken back either. */
 	if (!lock)
-		return hyp_stub_locked() ? -EPERM : count;
+		return READ_ONCE(hyp_locked) ? -EPERM : count;
 	ret = hyp_stub_lock();
 	return ret ? ret : count;
 }

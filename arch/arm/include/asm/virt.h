@@ -113,7 +113,10 @@ extern int __boot_cpu_mode;
 /* The stub's vector table, at the address it is linked at. */
 extern char __hyp_stub_vectors[];
 
-/* The stub's state (HVC_ABI_STATE_*): written in HYP alone. */
+/*
+ * The stub's state (HVC_ABI_STATE_*): written in HYP, and by the lock
+ * from SVC (then cleaned to memory); alone in its cache line.
+ */
 extern u32 __hyp_stub_state;
 
 static inline void sync_boot_mode(void)
