@@ -162,6 +162,9 @@ TESTS+=(
 	# through the stub, hundreds of times; not while a hypervisor holds them.
 	"fw_idle_power_down_hyp_2cpu|boot|idle --via fw --mode hyp --cpus 2 --idle 1"
 	"fw_idle_power_down_svc_2cpu|boot|idle --via fw --mode svc --svc-cpus 0x3 --cpus 2 --idle 1"
+	# Every CPU booted in HYP resumes from idle in SVC: the kernel's
+	# summary follows, and kexec restarts in SVC, not through HVC.
+	"fw_resume_in_svc_then_kexec_2cpu|patched|resumesvc --via fw --mode hyp --cpus 2 --idle 1 --svc-later 0x3 --timeout 120"
 	# MPIDRs 0, 2, 3 for logical CPUs 0-2: each records in its own slot.
 	"fw_sparse_mpidr_hyp_3cpu|boot|boot --via fw --mode hyp --cpus 4 --dt-cpus 0,2,3"
 	# Scenario 2: our firmware keeps a HYP layer and enters every CPU in
@@ -177,6 +180,9 @@ TESTS+=(
 	"layer_kexec_chain_3|boot|kexec --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cmdline harness.gens=3 --timeout 120"
 	# Locked before the first kexec: the next kernels find the layer locked.
 	"layer_lock_outlives_kexec|patched|kexec --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cmdline harness.gens=2 --cmdline harness.lock=1 --timeout 60"
+	# The suite's destructive case over the layer: hypervisors hold every
+	# CPU, so the layer's lock is pending until the first is handed back.
+	"layer_lock_while_claimed_2cpu|patched|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cmdline harness.kunit=destructive=1"
 	# The device tree says there is a layer, there is none, HVC is
 	# undefined: one warning and a normal SVC boot.
 	"layer_missing_hvc_undefined_2cpu|boot|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 2"

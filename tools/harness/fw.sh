@@ -119,16 +119,16 @@ dtb)
 	mv "$dtb.new" "$dtb"
 	;;
 loads)
-	# loads KERNEL INITRD DTB SVC-MASK [SVC-ONCE-MASK] [LAYER]: qemu.sh
-	# --load options for a boot.
+	# loads KERNEL INITRD DTB SVC-MASK [SVC-ONCE-MASK] [LAYER] [SVC-LATER-MASK]:
+	# qemu.sh --load options for a boot.
 	printf -- '--load file=%s,addr=%s,force-raw=on\n' "$2" $FW_KERNEL "$3" $FW_INITRD "$4" $FW_DTB
 	i=0
-	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5" "${6:-0}" "${7:-0}"; do
+	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5" "${6:-0}" "${7:-0}" "${8:-0}"; do
 		printf -- '--load addr=0x%x,data=%s,data-len=4\n' $((FW_PARAMS + 4 * i)) "$v"
 		i=$((i + 1))
 	done
 	;;
 *)
-	die "usage: fw.sh build | dtb CPUS MODEL INITRD CMDLINE OUT [DT-CPUS] [IDLE] [LAYER] | loads KERNEL INITRD DTB MASK [ONCE] [LAYER]"
+	die "usage: fw.sh build | dtb CPUS MODEL INITRD CMDLINE OUT [DT-CPUS] [IDLE] [LAYER] | loads KERNEL INITRD DTB MASK [ONCE] [LAYER] [LATER]"
 	;;
 esac

@@ -13,6 +13,9 @@
 #   --svc-once MASK (--via fw: the CPUs our firmware enters in SVC at their
 #   first entry only, in HYP when they come back; the guest is told the
 #   boot's truth, harness.expect=mixed and this mask as harness.svc_cpus),
+#   --svc-later MASK (--via fw: the CPUs our firmware enters in HYP at
+#   their first entry, in SVC at every later one: a resume from an idle
+#   power-down, a CPU_ON after hotplug)
 #   --idle 1 (--via fw: the device tree gives every CPU a PSCI power-down
 #   idle state, which cpuidle enters through our firmware's CPU_SUSPEND),
 #   --dt-cpus LIST (--via fw: the device tree lists only these CPUs, say
@@ -39,7 +42,7 @@ res=$BUILD/results/$prefix$name.ktap
 mkdir -p "$(dirname "$res")"
 
 expect='' cpus=2 via=kernel config=test image=zImage extra='' hibernate=0 svc_cpus=0 dump=0
-dt_cpus='' svc_once=0 idle=0 layer=0 mem=256
+dt_cpus='' svc_once=0 svc_later=0 idle=0 layer=0 mem=256
 opts=()
 while [ $# -gt 1 ]; do
 	case $1 in
@@ -54,6 +57,7 @@ while [ $# -gt 1 ]; do
 	--dump) dump=$2; shift 2; continue ;;
 	--dt-cpus) dt_cpus=$2; shift 2; continue ;;
 	--svc-once) svc_once=$2; shift 2; continue ;;
+	--svc-later) svc_later=$2; shift 2; continue ;;
 	--idle) idle=$2; shift 2; continue ;;
 	--layer) layer=$2; shift 2; continue ;;
 	--cpu) model=$2 ;;
@@ -86,6 +90,9 @@ if [ "$svc_once" != 0 ]; then
 		die "scenario.sh: --svc-once is for --via fw, without --svc-cpus"
 	fi
 	guest_expect=mixed guest_svc=$svc_once
+fi
+if [ "$svc_later" != 0 ] && { [ "$via" != fw ] || [ "$svc_cpus" != 0 ]; }; then
+	die "scenario.sh: --svc-later is for --via fw, without --svc-cpus"
 fi
 if [ "$layer" != 0 ] && [ "$via" != fw ]; then
 	die "scenario.sh: --layer is for --via fw"
@@ -131,7 +138,7 @@ fw)
 	boot=(--fw "$BUILD/fw/fw.bin")
 	while read -r opt spec; do
 		boot+=("$opt" "$spec")
-	done < <("$HARNESS/fw.sh" loads "$img" "$BUILD/initramfs.cpio" "$dtb" "$svc_cpus" "$svc_once" "$layer")
+	done < <("$HARNESS/fw.sh" loads "$img" "$BUILD/initramfs.cpio" "$dtb" "$svc_cpus" "$svc_once" "$layer" "$svc_later")
 	;;
 *) die "scenario.sh: --via must be kernel, uboot, uefi or fw" ;;
 esac

@@ -116,10 +116,13 @@ static void hyp_set_holder(u8 holder)
 }
 
 /*
- * What the per-CPU records said when they were last read (hyp_refresh()),
- * for predicates that must not do cache maintenance: __soft_restart()
- * calls hyp_can_install() with the caches off.
+ * What the per-CPU records said when they were last read (hyp_refresh():
+ * at boot, when a CPU comes online, comes back from a power-down or the
+ * system resumes), so that the predicates below need no cache
+ * maintenance. Written under hyp_refresh_lock, each read on its own.
  */
+static DEFINE_RAW_SPINLOCK(hyp_refresh_lock);
+static int hyp_seen_mode[NR_CPUS];	/* each CPU's record, as read then */
 static bool hyp_mixed;		/* CPUs that entered disagree */
 static bool hyp_any_stub;	/* some CPU last entered in HYP */
 static bool hyp_all_abi;	/* every CPU that entered has HYP to call */
@@ -218,11 +221,14 @@ static void hyp_refresh(void)
 {
 	bool mixed = false, all_abi = true;
 	bool any_hyp = false;
+	unsigned long flags;
 	unsigned int cpu;
 	int mode, first = 0;
 
+	raw_spin_lock_irqsave(&hyp_refresh_lock, flags);
 	for_each_possible_cpu(cpu) {
 		mode = hyp_cpu_last_entry_mode(cpu);
+		hyp_seen_mode[cpu] = mode;
 		if (mode <= 0)
 			continue;
 		if (!first)
@@ -239,6 +245,25 @@ static void hyp_refresh(void)
 	WRITE_ONCE(hyp_all_abi, first && all_abi);
 	WRITE_ONCE(hyp_common_mode, mixed ? 0 : first);
 	WRITE_ONCE(hyp_refreshed, true);
+	raw_spin_unlock_irqrestore(&hyp_refresh_lock, flags);
+}
+
+/*
+ * A CPU came back from a power-down (CPU_PM_EXIT): through cpu_resume, in
+ * whatever mode the firmware chose. Read the records again if its own
+ * changed. Interrupts off, on that CPU.
+ */
+static void hyp_cpu_pm_exit(unsigned int cpu)
+{
+	int mode = hyp_cpu_last_entry_mode(cpu);
+	unsigned long flags;
+	bool changed;
+
+	raw_spin_lock_irqsave(&hyp_refresh_lock, flags);
+	changed = mode != hyp_seen_mode[cpu];
+	raw_spin_unlock_irqrestore(&hyp_refresh_lock, flags);
+	if (changed)
+		hyp_refresh();
 }
 
 /*
@@ -285,9 +310,6 @@ EXPORT_SYMBOL_GPL(is_hyp_mode_available);
  * HVC_SET_VECTORS itself; those calls decide on each CPU, and may still
  * refuse (a CPU going offline, the lock engaged in between).
  *
- * Safe with the caches off: __soft_restart() calls it then, through
- * hyp_soft_restart_in_hyp().
- *
  * Return: true if a hypervisor may install itself on every CPU now.
  */
 bool notrace hyp_can_install(void)
@@ -302,19 +324,23 @@ EXPORT_SYMBOL_GPL(hyp_can_install);
  * hyp_soft_restart_in_hyp() - whether kexec and hibernation restart in HYP
  *
  * They restart the way the kernel was entered: through the stub's
- * HVC_SOFT_RESTART when every CPU has the stub and HYP is free, in SVC
- * otherwise.
+ * HVC_SOFT_RESTART when this CPU has the stub now, every CPU has HYP and
+ * HYP is free, in SVC otherwise. The records are read again first: a CPU
+ * may have come back from a power-down in another mode than it booted in.
  *
  * Over the firmware's layer that is SVC, so that the next kernel (or the
  * resumed image) is entered as this one was and finds the layer again.
  *
- * Safe with the caches off: __soft_restart() calls it then.
- *
+ * Context: the CPU that restarts, interrupts off, caches on:
+ * _soft_restart() asks before it turns them off.
  * Return: true to restart in HYP.
  */
-bool notrace hyp_soft_restart_in_hyp(void)
+bool hyp_soft_restart_in_hyp(void)
 {
 	if (READ_ONCE(hyp_layer_found))
+		return false;
+	hyp_refresh();
+	if (hyp_cpu_provider(smp_processor_id()) != HYP_PROVIDER_STUB)
 		return false;
 	return hyp_can_install();
 }
@@ -1167,6 +1193,8 @@ static int hyp_cpu_pm_notify(struct notifier_block *nb, unsigned long action,
 	if (action == CPU_PM_ENTER &&
 	    __this_cpu_read(hyp_holder) != HYP_NOT_HELD)
 		return notifier_from_errno(-EBUSY);
+	if (action == CPU_PM_EXIT)
+		hyp_cpu_pm_exit(smp_processor_id());
 	return NOTIFY_OK;
 }
 

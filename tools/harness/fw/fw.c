@@ -69,6 +69,7 @@ struct fw_params {
 	uint32_t svc_cpus;
 	uint32_t svc_once;
 	uint32_t layer;
+	uint32_t svc_later;	/* SVC at every entry but the first */
 };
 
 struct fw_cpu {
@@ -110,6 +111,8 @@ static uint32_t entry_mode(uint32_t cpu)
 	if ((p->svc_cpus >> cpu) & 1)
 		return MODE_SVC;
 	if (first && ((p->svc_once >> cpu) & 1))
+		return MODE_SVC;
+	if (!first && ((p->svc_later >> cpu) & 1))
 		return MODE_SVC;
 	return MODE_HYP;
 }
