@@ -29,10 +29,11 @@ FW_INITRD=0x42000000
 FW_DTB=0x43000000
 FW_PARAMS=0x43100000	# magic, kernel entry, DTB, mask of CPUs entered in SVC,
 			# mask of CPUs entered in SVC the first time only, layer
-FW_LAYER=0x48000000	# the resident HYP layer, in Non-secure RAM (-m 256); not
-			# at its top: 6.1 stopped in early memory set-up when a
-			# no-map region ended RAM (seen at 0x4ff00000)
-FW_LAYER_SIZE=0x10000	# reserved for it in the device tree, no-map
+FW_LAYER=0x48000000	# the resident HYP layer, in Non-secure RAM (-m 256)
+FW_LAYER_SIZE=0x200000	# reserved for it in the device tree, no-map: 2 MiB at
+			# a 2 MiB boundary, as the binding asks (64 KiB at
+			# 0x4ff00000 stopped 6.1 in paging_init(): a hole that
+			# splits a 2 MiB block the kernel maps by sections)
 FW_MAGIC=0x48595046	# "HYPF"
 IDLE_PHANDLE=0x7e00	# the idle state's; QEMU's own phandles start at 0x8000
 LAYER_PHANDLE=0x7e01	# the layer's reserved memory

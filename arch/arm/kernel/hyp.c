@@ -616,7 +616,10 @@ out:
 /*
  * Scenario 2 of hyp-abi.rst: firmware entered the kernel in SVC and keeps a
  * HYP layer, which the device tree describes. Trust it only once the boot
- * CPU has checked it answers; a tree that lies costs a warning.
+ * CPU has checked it answers. A tree that lies costs a warning where HVC
+ * is undefined (SCR.HCE clear); with HCE set, the HVC goes wherever HVBAR
+ * points, which nothing here can check: the node is the firmware's
+ * promise that an HVC returns.
  */
 static void __init hyp_layer_probe(void)
 {
