@@ -1102,7 +1102,7 @@ struct held_args {
 	int claim, set, raw_set, api_set, discover, reset, claim_again;
 	int release_early, release, release_again, discover_after;
 	int late_set;
-	bool install;
+	bool install, pending;
 	unsigned long unexpected;
 };
 
@@ -1232,7 +1232,8 @@ static long hand_back_on_cpu(void *data)
 		a->unexpected = hvc(TESTVISOR_UNEXPECTED, 0, NULL);
 		hvc(HVC_RESET_VECTORS, 0, NULL);
 	} else {
-		/* Claimed, not installed: the stub is there, and locked. */
+		/* Claimed, not installed: the provider, locked unless pending. */
+		a->pending = !hyp_stub_locked();
 		a->late_set = hvc(HVC_SET_VECTORS, a->tv->vectors, NULL);
 		if (!a->late_set)
 			hvc(HVC_RESET_VECTORS, 0, NULL);
@@ -1244,6 +1245,28 @@ static long hand_back_on_cpu(void *data)
 	a->claim_again = hyp_claim_cpu();
 	preempt_enable();
 	return 0;
+}
+
+/* Hand this CPU back after the lock, and check what the lock did there. */
+static unsigned int lock_hand_back(struct kunit *test, struct held_args *a,
+				   unsigned int cpu, bool layer)
+{
+	if (!a->claim)
+		work_on_cpu(cpu, hand_back_on_cpu, a);
+	testvisor_destroy(a->tv);
+	KUNIT_EXPECT_EQ_MSG(test, a->unexpected, 0UL,
+			    "CPU%u: the lock sent its hypervisor a call", cpu);
+	KUNIT_EXPECT_FALSE_MSG(test, a->pending && !layer,
+			       "CPU%u: the stub's lock is pending", cpu);
+	KUNIT_EXPECT_EQ_MSG(test, a->late_set, a->install || a->pending ? 0 : HVC_STUB_ERR,
+			    "CPU%u, claimed: the install after the lock", cpu);
+	KUNIT_EXPECT_EQ_MSG(test, a->release, 0, "CPU%u", cpu);
+	KUNIT_EXPECT_EQ_MSG(test, a->raw_set, HVC_STUB_ERR,
+			    "CPU%u takes installs after the lock", cpu);
+	KUNIT_EXPECT_EQ_MSG(test, a->discover_after, 0, "CPU%u", cpu);
+	KUNIT_EXPECT_EQ_MSG(test, a->discover, HVC_ABI_STATE_LOCKED, "CPU%u", cpu);
+	KUNIT_EXPECT_EQ_MSG(test, a->claim_again, -EPERM, "CPU%u", cpu);
+	return 1;
 }
 
 /*
@@ -1288,25 +1311,13 @@ static void hyp_stub_lock_while_claimed(struct kunit *test)
 			    layer ? "the layer's lock is not pending" : "the stub is not locked");
 	KUNIT_EXPECT_FALSE(test, hyp_can_install());
 
-	for_each_online_cpu(cpu) {
-		if (!a[cpu].tv)
-			continue;
-		if (!a[cpu].claim)
-			work_on_cpu(cpu, hand_back_on_cpu, &a[cpu]);
-		testvisor_destroy(&tv[cpu]);
-		KUNIT_EXPECT_EQ_MSG(test, a[cpu].unexpected, 0UL,
-				    "CPU%u: the lock sent its hypervisor a call", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a[cpu].late_set,
-				    a[cpu].install || layer ? 0 : HVC_STUB_ERR,
-				    "CPU%u, claimed: the install after the lock", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a[cpu].release, 0, "CPU%u", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a[cpu].raw_set, HVC_STUB_ERR,
-				    "CPU%u takes installs after the lock", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a[cpu].discover_after, 0, "CPU%u", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a[cpu].discover, HVC_ABI_STATE_LOCKED, "CPU%u", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a[cpu].claim_again, -EPERM, "CPU%u", cpu);
-		cpus++;
-	}
+	/* The claimed CPUs first: over a layer, the lock is pending for them. */
+	for_each_online_cpu(cpu)
+		if (a[cpu].tv && !a[cpu].install)
+			cpus += lock_hand_back(test, &a[cpu], cpu, layer);
+	for_each_online_cpu(cpu)
+		if (a[cpu].tv && a[cpu].install)
+			cpus += lock_hand_back(test, &a[cpu], cpu, layer);
 	cpus_read_unlock();
 	KUNIT_EXPECT_GT(test, cpus, 0U);
 	KUNIT_EXPECT_TRUE(test, hyp_stub_locked());

@@ -119,7 +119,8 @@ static void hyp_set_holder(u8 holder)
  * What the per-CPU records said when they were last read (hyp_refresh():
  * at boot, when a CPU comes online, comes back from a power-down or the
  * system resumes), so that the predicates below need no cache
- * maintenance. Written under hyp_refresh_lock, each read on its own.
+ * maintenance. Written under hyp_refresh_lock, each read on its own
+ * without it.
  */
 static DEFINE_RAW_SPINLOCK(hyp_refresh_lock);
 static int hyp_seen_mode[NR_CPUS];	/* each CPU's record, as read then */
@@ -213,9 +214,11 @@ noinline int hyp_cpu_provider(unsigned int cpu)
 EXPORT_SYMBOL_GPL(hyp_cpu_provider);
 
 /*
- * Re-read every CPU's record: at boot, when a CPU comes online and on
- * resume, the places where records change. A CPU that never entered the
- * kernel (maxcpus=, not yet onlined) has no say.
+ * Re-read every CPU's record: at boot, when a CPU comes online, comes
+ * back from a power-down, and on resume, the places where records change.
+ * A CPU that never entered the kernel (maxcpus=, not yet onlined) has no
+ * say. Takes hyp_refresh_lock: never on the restart path, which a panic
+ * may take while another CPU holds it (hyp_soft_restart_in_hyp()).
  */
 static void hyp_refresh(void)
 {
@@ -228,7 +231,7 @@ static void hyp_refresh(void)
 	raw_spin_lock_irqsave(&hyp_refresh_lock, flags);
 	for_each_possible_cpu(cpu) {
 		mode = hyp_cpu_last_entry_mode(cpu);
-		hyp_seen_mode[cpu] = mode;
+		WRITE_ONCE(hyp_seen_mode[cpu], mode);
 		if (mode <= 0)
 			continue;
 		if (!first)
@@ -255,14 +258,8 @@ static void hyp_refresh(void)
  */
 static void hyp_cpu_pm_exit(unsigned int cpu)
 {
-	int mode = hyp_cpu_last_entry_mode(cpu);
-	unsigned long flags;
-	bool changed;
-
-	raw_spin_lock_irqsave(&hyp_refresh_lock, flags);
-	changed = mode != hyp_seen_mode[cpu];
-	raw_spin_unlock_irqrestore(&hyp_refresh_lock, flags);
-	if (changed)
+	/* Racy on purpose: at worst one refresh more, or one another CPU runs. */
+	if (hyp_cpu_last_entry_mode(cpu) != READ_ONCE(hyp_seen_mode[cpu]))
 		hyp_refresh();
 }
 
@@ -320,29 +317,48 @@ bool notrace hyp_can_install(void)
 }
 EXPORT_SYMBOL_GPL(hyp_can_install);
 
+/*
+ * Whether every CPU that has entered the kernel has HYP to call, from the
+ * records themselves: no lock, and no summary written.
+ */
+static bool notrace hyp_records_all_abi(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (hyp_cpu_last_entry_mode(cpu) > 0 &&
+		    hyp_cpu_provider(cpu) == HYP_PROVIDER_NONE)
+			return false;
+	return true;
+}
+
 /**
  * hyp_soft_restart_in_hyp() - whether kexec and hibernation restart in HYP
  *
  * They restart the way the kernel was entered: through the stub's
  * HVC_SOFT_RESTART when this CPU has the stub now, every CPU has HYP and
- * HYP is free, in SVC otherwise. The records are read again first: a CPU
- * may have come back from a power-down in another mode than it booted in.
+ * HYP is free, in SVC otherwise. It reads the records themselves, not the
+ * summaries: a CPU may have come back from a power-down in another mode
+ * than it booted in. It takes no lock, since a panic's kexec may ask
+ * while another CPU, stopped or wedged, holds one.
  *
  * Over the firmware's layer that is SVC, so that the next kernel (or the
  * resumed image) is entered as this one was and finds the layer again.
  *
- * Context: the CPU that restarts, interrupts off, caches on:
- * _soft_restart() asks before it turns them off.
+ * Context: interrupts off, caches on, on the CPU that restarts:
+ * _soft_restart(), or hibernation's restore before it copies the image
+ * back (swsusp_arch_resume()).
  * Return: true to restart in HYP.
  */
-bool hyp_soft_restart_in_hyp(void)
+bool notrace hyp_soft_restart_in_hyp(void)
 {
 	if (READ_ONCE(hyp_layer_found))
 		return false;
-	hyp_refresh();
+	if (READ_ONCE(hyp_locked) || atomic_read(&hyp_held))
+		return false;
 	if (hyp_cpu_provider(smp_processor_id()) != HYP_PROVIDER_STUB)
 		return false;
-	return hyp_can_install();
+	return hyp_records_all_abi();
 }
 
 /*
@@ -578,9 +594,11 @@ static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
 	    (vectors && info->vectors != vectors))
 		return -EIO;
 	__this_cpu_write(hyp_layer_here, true);
-	if (info->state & HVC_ABI_STATE_LOCKED)
+	/* Only ever set here: hyp_resume() clears it when the layer may be new. */
+	if (info->state & HVC_ABI_STATE_LOCKED) {
 		WRITE_ONCE(hyp_locked, true);
-	WRITE_ONCE(hyp_layer_locked, !!(info->state & HVC_ABI_STATE_LOCKED));
+		WRITE_ONCE(hyp_layer_locked, true);
+	}
 	return 0;
 }
 
@@ -844,8 +862,9 @@ static void hyp_stub_lock_this_cpu(void *unused)
  * hypervisors stop a CPU on any HVC they do not expect), so a claim is
  * how it knows: while a CPU is claimed it sends it no stub call.
  * hyp_set_vectors(), hyp_reset_vectors() and hyp_stub_discover() return
- * -EBUSY there, and hyp_stub_lock() engages the lock on it only when it
- * is released. Call with preemption disabled.
+ * -EBUSY there, and hyp_stub_lock() sends it no HVC_ABI_LOCK (the stub's
+ * lock holds there all the same: its word is one for every CPU). Call
+ * with preemption disabled.
  *
  * Return: 0 if this CPU is now reserved for the caller; -ENODEV if it has
  * no stub; -EBUSY if a hypervisor holds it already; -EPERM if the stub is
@@ -988,16 +1007,20 @@ EXPORT_SYMBOL_GPL(hyp_stub_locked);
  * CPU is locked as well, and so are CPUs that come online later. A
  * hypervisor already installed keeps running and can still hand HYP
  * back; the kernel sends a CPU that a hypervisor holds no call, and the
- * stub it hands back to is locked. After
- * it hyp_can_install() is false and hyp_claim_cpu() fails. There is
- * no unlock. The stub's lock lives in the kernel's memory: while it is
- * engaged kexec is refused (hyp_kexec_prepare()), and it is not engaged
- * while a kexec image is loaded, whose kernel would find HYP unlocked.
+ * stub it hands back to is locked. A firmware layer's lock is the
+ * layer's, engaged by HVC_ABI_LOCK from a CPU over it: while none is free
+ * to take it, the lock is pending (hyp_stub_locked() says false) until
+ * one is handed back or comes online. After it hyp_can_install() is false
+ * and hyp_claim_cpu() fails. There is no unlock. The stub's lock lives in
+ * the kernel's memory: while it is engaged kexec is refused
+ * (hyp_kexec_prepare()), and it is not engaged while a kexec image is
+ * loaded, whose kernel would find HYP unlocked.
  *
  * Context: process context, may sleep (takes hyp_kexec_mutex, then
  * cross-calls every online CPU).
- * Return: 0 on success, -ENODEV if no CPU has HYP the kernel may call,
- * -EBUSY if a kexec image is loaded (kexec -u unloads it).
+ * Return: 0 once the lock is asked for (engaged, or pending over a layer:
+ * hyp_stub_locked() tells), -ENODEV if no CPU has HYP the kernel may
+ * call, -EBUSY if a kexec image is loaded (kexec -u unloads it).
  */
 int hyp_stub_lock(void)
 {
@@ -1016,7 +1039,7 @@ int hyp_stub_lock(void)
 	mutex_unlock(&hyp_kexec_mutex);
 	on_each_cpu(hyp_stub_lock_this_cpu, NULL, 1);
 	if (!hyp_stub_locked())
-		pr_info("HYP lock pending: hypervisors hold every CPU over the firmware's layer; it locks when one is handed back\n");
+		pr_info("HYP lock pending: no CPU over the firmware's layer could take it; it locks when one is handed back or comes online\n");
 	return 0;
 }
 EXPORT_SYMBOL_GPL(hyp_stub_lock);
@@ -1068,19 +1091,24 @@ void __init hyp_mode_check(void)
 }
 
 /*
- * This CPU entered the kernel again, as it does on resume: its record is
- * read again.
- *
- * Over the layer, the layer is checked again: powered off with the
- * machine, it comes back unlocked.
- *
- * The lock is engaged again where it was.
+ * This CPU entered the kernel again: its record is read again, the layer
+ * checked again, and the lock engaged again where it was.
  */
-static void hyp_resume(void)
+static void hyp_cpu_entered(void)
 {
 	hyp_layer_check_this_cpu();
 	hyp_refresh();
 	hyp_stub_lock_this_cpu(NULL);
+}
+
+/*
+ * The system resumed, on the boot CPU. A layer powered off with the
+ * machine comes back unlocked: what it has is asked again.
+ */
+static void hyp_resume(void)
+{
+	WRITE_ONCE(hyp_layer_locked, false);
+	hyp_cpu_entered();
 }
 
 /**
@@ -1103,7 +1131,7 @@ void hyp_cpu_starting(unsigned int cpu)
 		hyp_set_holder(HYP_NOT_HELD);
 	__this_cpu_write(hyp_leaving, false);
 	sync_boot_mode();
-	hyp_resume();
+	hyp_cpu_entered();
 	if (hyp_reported)
 		hyp_report_cpu(cpu);
 }
