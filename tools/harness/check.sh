@@ -41,7 +41,7 @@ busy_since() {
 	read -r b0 t0 <<<"$1"
 	read -r b1 t1 < <(cpu_jiffies)
 	awk -v b="$((b1 - b0))" -v t="$((t1 - t0))" -v n="$(nproc)" \
-		'BEGIN { printf "%.2f", t > 0 ? n * b / t : 0 }'
+		'BEGIN { printf "%.2f", (t > 0 ? n * b / t : 0) }'
 }
 timed() {
 	local name=$1 t1 j1
