@@ -850,8 +850,11 @@ static void hyp_stub_soft_restart_jumps_in_hyp(struct kunit *test)
 	KUNIT_EXPECT_GT(test, cpus, 0U);
 }
 
-/* Locked from the command line: SET and SOFT_RESTART refused, RESET and DISCOVER fine. */
-/* Whether every CPU that has entered the kernel has the stub or a layer. */
+/*
+ * Whether every CPU that has entered the kernel has the stub or a layer:
+ * the test's own reading of the public records, to hold the kernel's
+ * predicates against.
+ */
 static bool every_entered_cpu_has_abi(void)
 {
 	unsigned int cpu;
@@ -863,6 +866,7 @@ static bool every_entered_cpu_has_abi(void)
 	return true;
 }
 
+/* Locked from the command line: SET and SOFT_RESTART refused, RESET and DISCOVER fine. */
 static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
 {
 	phys_addr_t stub = hyp_stub_vectors_phys();
