@@ -51,7 +51,27 @@ timed() {
 	"$@"
 	printf 'stage\t%s\t%s\t%s\n' "$name" "$(since "$t1")" "$(busy_since "$j1")" >>"$TIMES.new"
 }
+# A full run's build/ peaks at about 26 GiB (README): refuse early, not when
+# a disk fills up an hour in. A CHECK_ONLY run builds less; the fresh root
+# checks its own share.
+[ -n "${CHECK_ONLY:-}" ] || need_disk 28 "a full make check" "$BUILD"
 J0=$(cpu_jiffies)
+# disk_watch: the most of the disk in use during the run, sampled every
+# 10 s (KiB, df; other users of the same disk count too: an upper bound of
+# what the run needed), in results/disk.peak.
+mkdir -p "$BUILD/results"
+disk_used() {
+	df -Pk "$BUILD" | awk 'NR == 2 { print $3 }'
+}
+DISK0=$(disk_used)
+(peak=$DISK0
+ while sleep 10; do
+	u=$(disk_used)
+	[ "$u" -le "$peak" ] || { peak=$u; echo "$peak" >"$BUILD/results/disk.peak"; }
+ done) &
+disk_watch=$!
+trap 'kill $disk_watch 2>/dev/null || true' EXIT
+echo "$DISK0" >"$BUILD/results/disk.peak"
 timed deps "$HARNESS/deps.sh"
 timed tree "$HARNESS/queue.sh" tree
 timed "kernel test" "$HARNESS/kernel.sh" test
@@ -491,6 +511,12 @@ if [ -f "$BUILD/results/pool.time" ]; then
 		"$secs" "$cores" >>"$TIMES.new"
 fi
 printf 'stage\tmake check\t%s\t%s\n' "$(($(date +%s) - T0))" "$(busy_since "$J0")" >>"$TIMES.new"
+kill "$disk_watch" 2>/dev/null || true
+u=$(disk_used)
+read -r peak <"$BUILD/results/disk.peak"
+[ "$u" -le "$peak" ] || peak=$u
+printf 'disk	%s	%s
+' "$((peak - DISK0))" "$(du -sxk "$BUILD" | cut -f1)" >>"$TIMES.new"
 mv -f "$TIMES.new" "$TIMES"
 "$HARNESS/stages.sh" "$TIMES" >"$STAGES"
 

@@ -21,7 +21,9 @@
 #
 # On failure it prints the first errors of the inner log and, for each file
 # or command that was not found, the packages of this machine that have it
-# and that the fresh root lacks: the name to add to deps.sh.
+# and that the fresh root lacks: the name to add to deps.sh (or, when the
+# disk filled up, says so: that is no missing package). A failed run keeps
+# the root to look into; a passed one removes it (only minbase.tar stays).
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -65,6 +67,10 @@ mirror() {
 	apt-get indextargets --format '$(RELEASE) $(REPO_URI)' 2>/dev/null |
 		awk '$1 == "bookworm" { print $2; exit }'
 }
+
+# The root with what make boot and the fresh rows build in it came to 11 GiB
+# (README); an old root is wiped first, so it counts as free.
+need_disk 12 "check-fresh" "$root"
 
 stage_begin "check-fresh: minimal Debian 12 root"
 mkdir -p "$dir" "$(dirname "$log")" "$CCACHE_DIR"
@@ -152,6 +158,13 @@ missing_hints() {
 	done
 }
 
+if [ "$rc" != 0 ] && grep -q 'No space left on device' "$log"; then
+	echo "check-fresh: FAILED (exit $rc): the disk filled up, which says nothing of deps.sh" >&2
+	grep -m 3 'No space left on device' "$log" | sed 's/^/  | /' >&2
+	df -h "$BUILD" >&2
+	echo "full log: $log; the root is kept at $root until the next check-fresh wipes it" >&2
+	exit 1
+fi
 if [ "$rc" != 0 ]; then
 	echo "check-fresh: FAILED (exit $rc): the fresh root lacks something deps.sh should install" >&2
 	grep -m 8 -E 'error|not found|No such file|failed' "$log" | sed 's/^/  | /' >&2 || true
@@ -160,9 +173,11 @@ if [ "$rc" != 0 ]; then
 		echo "Missing from deps.sh (name it in HOST_PKGS):" >&2
 		echo "$hints" >&2
 	fi
-	echo "full log: $log" >&2
+	echo "full log: $log; the root is kept at $root until the next check-fresh wipes it" >&2
 	exit 1
 fi
 grep -q '^Boot-mode report:' "$log" || die "make boot in the fresh root printed no report (log: $log)"
 tail -n 1 "$log"
+# Passed: the root has nothing more to show, and holds 11 GiB.
+wipe_root
 echo "check-fresh: passed (make boot and make check in a minimal Debian 12 root)"

@@ -109,6 +109,24 @@ run_logged() {
 	fi
 }
 
+# need_disk GIB WHAT [DIR...]: dies, before any work, unless the file system
+# of $BUILD has GIB GiB free, counting what the DIRs hold now as free (the
+# run reuses or replaces them). The figures are measured peaks, see README.
+need_disk() {
+	local gib=$1 what=$2 avail held=0 k
+	shift 2
+	[ "${NEED_DISK:-1}" != 0 ] || return 0
+	mkdir -p "$BUILD"
+	avail=$(df -Pk "$BUILD" | awk 'NR == 2 { print $4 }')
+	for k in "$@"; do
+		[ -e "$k" ] || continue
+		held=$((held + $(du -sxk "$k" | cut -f1)))
+	done
+	if [ $(((avail + held) / 1048576)) -lt "$gib" ]; then
+		die "$what needs about $gib GiB of disk for build/; $((avail / 1048576)) GiB are free on $(df -P "$BUILD" | awk 'NR == 2 { print $6 }')$([ "$held" = 0 ] || echo " and build/ already holds $((held / 1048576)) GiB it reuses"). Free some space (make clean empties build/), or set NEED_DISK=0 to skip this check"
+	fi
+}
+
 # heartbeat PID LABEL: prints a line every 30 s while PID runs.
 heartbeat() {
 	local pid=$1 label=$2 n=0
