@@ -24,11 +24,14 @@
 #include <linux/cpu.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
+#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/kstrtox.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/pm_qos.h>
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -583,6 +586,67 @@ static long install_on_cpu(void *data)
 static long reset_on_cpu(void *data)
 {
 	return hyp_reset_vectors();
+}
+
+/* @cpu's resume-latency limit, as every cpuidle governor reads it. */
+static s32 latency_limit(unsigned int cpu)
+{
+	return dev_pm_qos_raw_resume_latency(get_cpu_device(cpu));
+}
+
+/* Until @cpu's limit is @want, for a second at most; the limit then. */
+static s32 wait_latency_limit(unsigned int cpu, s32 want)
+{
+	unsigned long end = jiffies + HZ;
+	s32 now;
+
+	while ((now = latency_limit(cpu)) != want && time_before(jiffies, end))
+		usleep_range(1000, 2000);
+	return now;
+}
+
+/*
+ * A CPU a hypervisor holds must not power down in idle: its device gets a
+ * resume-latency limit of 0, which keeps every cpuidle governor in the
+ * first state (WFI), and loses it when HYP is handed back. Whatever limit
+ * the CPU had before (the user's) is what it has after.
+ */
+static void hyp_stub_held_cpu_stays_shallow(struct kunit *test)
+{
+	struct cpumask stub;
+	struct testvisor tv;
+	unsigned int cpu, cpus = 0;
+	s32 before;
+	long installed;
+
+	if (!IS_ENABLED(CONFIG_PM))
+		kunit_skip(test, "no device PM QoS without CONFIG_PM");
+	skip_unless_stub_usable(test);
+	cpus_read_lock();
+	for_each_cpu(cpu, abi_cpus(&stub)) {
+		if (!get_cpu_device(cpu))
+			continue;
+		/* On the CPU: it goes back to that CPU's provider. */
+		if (work_on_cpu(cpu, testvisor_create_on_cpu, &tv)) {
+			KUNIT_FAIL(test, "CPU%u: no testvisor", cpu);
+			break;
+		}
+		before = latency_limit(cpu);
+		installed = work_on_cpu(cpu, install_on_cpu, &tv);
+		KUNIT_EXPECT_EQ_MSG(test, installed, 0, "CPU%u: install", cpu);
+		if (!installed) {
+			KUNIT_EXPECT_EQ_MSG(test, wait_latency_limit(cpu, 0), 0,
+					    "CPU%u: held, and its idle not limited", cpu);
+			KUNIT_EXPECT_EQ_MSG(test, work_on_cpu(cpu, reset_on_cpu, NULL), 0,
+					    "CPU%u: hand back", cpu);
+			KUNIT_EXPECT_EQ_MSG(test, wait_latency_limit(cpu, before), before,
+					    "CPU%u: handed back, and still limited", cpu);
+		}
+		testvisor_destroy(&tv);
+		cpus++;
+	}
+	cpus_read_unlock();
+	KUNIT_EXPECT_GT(test, cpus, 0U);
 }
 
 /*
@@ -1334,6 +1398,7 @@ static struct kunit_case hyp_stub_cases[] = {
 	KUNIT_CASE(hyp_stub_testvisor_cycle_every_cpu),
 	KUNIT_CASE(hyp_stub_testvisor_raw_jailhouse_install),
 	KUNIT_CASE(hyp_stub_install_reset_repeated),
+	KUNIT_CASE(hyp_stub_held_cpu_stays_shallow),
 	KUNIT_CASE(hyp_stub_hotplug_brings_back_stub),
 	KUNIT_CASE(hyp_stub_install_races_hotplug),
 	KUNIT_CASE(hyp_stub_soft_restart_jumps_in_hyp),

@@ -59,6 +59,14 @@ SYM_DATA_START(__boot_cpu_mode)
 	.long	0
 SYM_DATA_END(__boot_cpu_mode)
 
+/*
+ * The boot CPU's MPIDR affinity fields. Without a device tree, or on a UP
+ * kernel, __cpu_logical_map[0] holds Aff0 (or 0), not the whole of it.
+ */
+SYM_DATA_START(__hyp_boot_hwid)
+	.long	0
+SYM_DATA_END(__hyp_boot_hwid)
+
 /* Mode of each logical CPU at its last entry; 0 until it enters. */
 SYM_DATA_START(__hyp_cpu_mode)
 	.rept	NR_CPUS
@@ -81,10 +89,11 @@ SYM_DATA_END(__hyp_stub_state)
 
 /*
  * record_primary / record_secondary: note the mode in r4 for this CPU.
- * The boot CPU is logical CPU 0 by definition; any other entry finds its
- * slot by looking its MPIDR up in __cpu_logical_map, which the kernel
- * cleans to memory, all NR_CPUS entries, before a secondary can start
- * (hyp.c). The walk goes upward and the first match wins: the entries
+ * The boot CPU is logical CPU 0 by definition, and is known again by the
+ * MPIDR it booted with (__cpu_logical_map[0] holds all of it only when a
+ * device tree says so). Any other entry finds its slot by looking its
+ * MPIDR up in __cpu_logical_map, which the kernel cleans to memory, all
+ * NR_CPUS entries, before a secondary can start (hyp.c). The walk goes upward and the first match wins: the entries
  * below nr_cpu_ids are the real map, while those above can still hold the
  * placeholders smp_setup_processor_id() wrote, which may equal the MPIDR
  * of a real CPU when the device tree's MPIDRs are not 0..n-1. A secondary
@@ -95,6 +104,9 @@ SYM_DATA_END(__hyp_stub_state)
 #ifndef ZIMAGE
 	str_l	r4, __boot_cpu_mode, r5
 	str_l	r4, __hyp_cpu_mode, r5
+	mrc	p15, 0, r5, c0, c0, 5		@ MPIDR
+	bic	r5, r5, #0xff000000		@ affinity fields only
+	str_l	r5, __hyp_boot_hwid, r6
 #endif
 	.endm
 
@@ -110,6 +122,9 @@ SYM_DATA_END(__hyp_stub_state)
 	mrc	p15, 0, r5, c0, c0, 5		@ MPIDR
 	bic	r5, r5, #0xff000000		@ affinity fields only
 	mov	r6, #0
+	ldr_l	r7, __hyp_boot_hwid
+	cmp	r7, r5
+	beq	.Lfound\@			@ the boot CPU, whatever the map says
 .Lnext_cpu\@:
 	adr_l	r7, __cpu_logical_map
 	ldr	r7, [r7, r6, lsl #2]

@@ -24,7 +24,8 @@
 #include <asm/smp_plat.h>
 #include <asm/virt.h>
 #include <linux/cpu_pm.h>
-#include <linux/cpuidle.h>
+#include <linux/pm_qos.h>
+#include <linux/workqueue.h>
 #include <linux/kexec.h>
 #include <linux/mutex.h>
 #include <linux/notifier.h>
@@ -58,7 +59,8 @@ enum hyp_holder {
  * off: by the API, and by the hotplug callbacks, which run before the CPU
  * is in cpu_online_mask (hyp_cpu_starting()) or turn interrupts off
  * themselves. No install by IPI comes between a read and its write, and
- * __this_cpu_*() are enough.
+ * __this_cpu_*() are enough. The one reader elsewhere, hyp_idle_sync(),
+ * only reads the holder, once.
  */
 static DEFINE_PER_CPU(u8, hyp_holder);
 
@@ -73,33 +75,51 @@ static DEFINE_PER_CPU(bool, hyp_leaving);
 static atomic_t hyp_held = ATOMIC_INIT(0);
 
 /*
- * A CPU a hypervisor holds idles in its first state (WFI on ARM): the
- * deeper ones may power it down (see hyp_cpu_pm_notify()). Switched off
- * here rather than refused at entry, where a governor could keep choosing
- * them and spin.
+ * A CPU a hypervisor holds must idle in its first state (WFI on ARM): the
+ * deeper ones may power it down, and its resume would put the stub back
+ * under the hypervisor (hyp_cpu_pm_notify() refuses them). Refusing alone
+ * would leave a governor choosing them over and over; the kernel's way to
+ * keep a CPU shallow is a resume-latency limit of 0 on its device, which
+ * every governor reads (cpuidle_governor_latency_req()). The cpuidle
+ * driver's and the user's state bits are theirs, and stay untouched.
+ *
+ * The limit is set under dev_pm_qos's mutex, and a CPU is taken and handed
+ * back with interrupts off (often in an IPI): the change queues a work
+ * item on the CPU, which runs before the CPU idles again. Without
+ * CONFIG_PM there is no limit, and the refusal alone keeps the CPU up.
  */
-static DEFINE_PER_CPU(u32, hyp_idle_off);	/* states hyp_cpuidle_hold() disabled */
+struct hyp_idle {
+	struct dev_pm_qos_request req;
+	struct work_struct work;
+	unsigned int cpu;
+};
 
-static void hyp_cpuidle_hold(bool held)
+static DEFINE_PER_CPU(struct hyp_idle, hyp_idle);
+static DEFINE_MUTEX(hyp_idle_mutex);
+
+/**
+ * hyp_idle_sync() - a CPU's resume-latency limit follows its holder
+ * @work: the CPU's work item
+ *
+ * A limit of 0 while a hypervisor holds the CPU, none otherwise. Reads
+ * the holder when it runs: a change while it runs queues it again.
+ *
+ * Context: process context (a kworker, bound to the CPU while it is
+ * online); takes hyp_idle_mutex, then dev_pm_qos's own.
+ */
+static void hyp_idle_sync(struct work_struct *work)
 {
-#ifdef CONFIG_CPU_IDLE
-	struct cpuidle_device *dev = __this_cpu_read(cpuidle_devices);
-	struct cpuidle_driver *drv = dev ? cpuidle_get_cpu_driver(dev) : NULL;
-	u64 *disable;
-	u32 off = 0;
-	int i;
+	struct hyp_idle *idle = container_of(work, struct hyp_idle, work);
+	struct device *dev = get_cpu_device(idle->cpu);
+	bool held = READ_ONCE(*per_cpu_ptr(&hyp_holder, idle->cpu)) != HYP_NOT_HELD;
 
-	for (i = 1; drv && i < drv->state_count && i < 32; i++) {
-		disable = &dev->states_usage[i].disable;
-		if (held && !(*disable & CPUIDLE_STATE_DISABLED_BY_DRIVER)) {
-			*disable |= CPUIDLE_STATE_DISABLED_BY_DRIVER;
-			off |= BIT(i);
-		} else if (!held && (__this_cpu_read(hyp_idle_off) & BIT(i))) {
-			*disable &= ~CPUIDLE_STATE_DISABLED_BY_DRIVER;
-		}
-	}
-	__this_cpu_write(hyp_idle_off, off);
-#endif
+	mutex_lock(&hyp_idle_mutex);
+	if (dev_pm_qos_request_active(&idle->req))
+		dev_pm_qos_update_request(&idle->req, held ? 0 :
+					  PM_QOS_RESUME_LATENCY_NO_CONSTRAINT);
+	else if (held && dev)
+		dev_pm_qos_add_request(dev, &idle->req, DEV_PM_QOS_RESUME_LATENCY, 0);
+	mutex_unlock(&hyp_idle_mutex);
 }
 
 /* This CPU's holder becomes @holder; keeps hyp_held and idle in step. */
@@ -107,12 +127,13 @@ static void hyp_set_holder(u8 holder)
 {
 	bool was_held = __this_cpu_read(hyp_holder) != HYP_NOT_HELD;
 	bool held = holder != HYP_NOT_HELD;
+	struct hyp_idle *idle = this_cpu_ptr(&hyp_idle);
 
-	__this_cpu_write(hyp_holder, holder);
+	WRITE_ONCE(*this_cpu_ptr(&hyp_holder), holder);
 	if (held == was_held)
 		return;
 	atomic_add(held ? 1 : -1, &hyp_held);
-	hyp_cpuidle_hold(held);
+	queue_work_on(idle->cpu, system_highpri_wq, &idle->work);
 }
 
 /*
@@ -1214,8 +1235,8 @@ static int hyp_cpu_offline(unsigned int cpu)
 /*
  * A power-down idle state resumes through cpu_resume, which puts the stub
  * back in HVBAR: a CPU a hypervisor holds must not enter one, or the
- * kernel would think the hypervisor still there. Such states are off
- * while a hypervisor holds the CPU (hyp_cpuidle_hold()); this refusal is
+ * kernel would think the hypervisor still there. Governors keep off them
+ * while a hypervisor holds the CPU (hyp_idle_sync()); this refusal is
  * the guarantee, for any other way into CPU_PM_ENTER.
  */
 static int hyp_cpu_pm_notify(struct notifier_block *nb, unsigned long action,
@@ -1239,13 +1260,19 @@ static int hyp_suspend(void)
 	return atomic_read(&hyp_held) ? -EBUSY : 0;
 }
 
-/* Hibernation restarts the boot CPU through HVC_SOFT_RESTART. */
+/*
+ * Hibernation restarts the boot CPU through HVC_SOFT_RESTART. Suspend to
+ * idle takes each CPU's deepest idle state, past the latency limit, and
+ * never reaches hyp_suspend(): refused at the start, as suspend to RAM is.
+ */
 static int hyp_pm_notify(struct notifier_block *nb, unsigned long action,
 			 void *data)
 {
-	if (action != PM_HIBERNATION_PREPARE)
-		return NOTIFY_DONE;
-	return notifier_from_errno(hyp_refuse_if_held("hibernation"));
+	if (action == PM_HIBERNATION_PREPARE)
+		return notifier_from_errno(hyp_refuse_if_held("hibernation"));
+	if (action == PM_SUSPEND_PREPARE)
+		return notifier_from_errno(hyp_refuse_if_held("suspend"));
+	return NOTIFY_DONE;
 }
 
 static struct notifier_block hyp_pm_nb = {
@@ -1259,7 +1286,16 @@ static struct syscore_ops hyp_syscore_ops = {
 
 static int __init hyp_stub_early_init(void)
 {
+	struct hyp_idle *idle;
+	unsigned int cpu;
 	int ret;
+
+	/* Before any hypervisor can take a CPU: only the API does. */
+	for_each_possible_cpu(cpu) {
+		idle = per_cpu_ptr(&hyp_idle, cpu);
+		idle->cpu = cpu;
+		INIT_WORK(&idle->work, hyp_idle_sync);
+	}
 
 	/*
 	 * Secondaries look themselves up in the map with the MMU off, and
