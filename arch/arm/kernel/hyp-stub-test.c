@@ -588,10 +588,20 @@ static long reset_on_cpu(void *data)
 	return hyp_reset_vectors();
 }
 
-/* @cpu's resume-latency limit, as every cpuidle governor reads it. */
+/*
+ * @cpu's resume-latency limit, as every cpuidle governor reads it
+ * (what dev_pm_qos_raw_resume_latency() returns; its helper is not
+ * exported to modules).
+ */
 static s32 latency_limit(unsigned int cpu)
 {
-	return dev_pm_qos_raw_resume_latency(get_cpu_device(cpu));
+#ifdef CONFIG_PM
+	struct dev_pm_qos *qos = get_cpu_device(cpu)->power.qos;
+
+	if (!IS_ERR_OR_NULL(qos))
+		return READ_ONCE(qos->resume_latency.target_value);
+#endif
+	return PM_QOS_RESUME_LATENCY_NO_CONSTRAINT;
 }
 
 /* Until @cpu's limit is @want, for a second at most; the limit then. */
