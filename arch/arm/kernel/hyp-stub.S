@@ -88,17 +88,18 @@ SYM_DATA_END(__hyp_stub_state)
 	.text
 
 /*
- * record_primary / record_secondary: note the mode in r4 for this CPU.
- * The boot CPU is logical CPU 0 by definition, and is known again by the
- * MPIDR it booted with (__cpu_logical_map[0] holds all of it only when a
- * device tree says so). Any other entry finds its slot by looking its
- * MPIDR up in __cpu_logical_map, which the kernel cleans to memory, all
- * NR_CPUS entries, before a secondary can start (hyp.c). The walk goes upward and the first match wins: the entries
- * below nr_cpu_ids are the real map, while those above can still hold the
- * placeholders smp_setup_processor_id() wrote, which may equal the MPIDR
- * of a real CPU when the device tree's MPIDRs are not 0..n-1. A secondary
- * that entered in another mode than the boot CPU sets
- * BOOT_CPU_MODE_MISMATCH. Clobber r5-r7.
+ * record_primary / record_secondary: note the mode in r4 for this CPU. The
+ * boot CPU is logical CPU 0 by definition, and is known again by the MPIDR
+ * it booted with (__cpu_logical_map[0] holds all of it only when a device
+ * tree says so). Any other entry finds its slot by looking its MPIDR up in
+ * __cpu_logical_map, which the kernel cleans to memory, all NR_CPUS
+ * entries, before a secondary can start (hyp.c). The walk goes upward and
+ * the first match wins: the entries below nr_cpu_ids are the real map,
+ * while those above can still hold the placeholders
+ * smp_setup_processor_id() wrote, which may equal the MPIDR of a real CPU
+ * when the device tree's MPIDRs are not 0..n-1. A secondary that entered
+ * in another mode than the boot CPU sets BOOT_CPU_MODE_MISMATCH. Clobber
+ * r5-r7.
  */
 	.macro	record_primary
 #ifndef ZIMAGE
