@@ -102,7 +102,7 @@ while IFS= read -r -t 120 line <&"${SH[0]}"; do
 	case $line in
 	*"HARNESS: shell"*)
 		# shellcheck disable=SC2016 # the guest's shell expands it
-		printf '%s\n' 'cat /sys/devices/system/cpu/cpu1/hyp_provider' \
+		printf '%s\n' 'cat /sys/devices/system/cpu/cpu1/hyp/provider' \
 			'echo answer-$((6 * 7))' 'poweroff -f' >&"$to"
 		;;
 	esac

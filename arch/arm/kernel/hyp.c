@@ -1329,13 +1329,13 @@ static const char *const hyp_provider_names[] = {
 static ssize_t hyp_show(struct device *dev, struct device_attribute *attr,
 			char *buf);
 
-/* Each CPU's last_entry_mode and hyp_provider. */
+/* Each CPU's, in /sys/devices/system/cpu/cpuN/hyp. */
 static struct device_attribute dev_attr_last_entry_mode =
 	__ATTR(last_entry_mode, 0444, hyp_show, NULL);
 static struct device_attribute dev_attr_hyp_provider =
-	__ATTR(hyp_provider, 0444, hyp_show, NULL);
+	__ATTR(provider, 0444, hyp_show, NULL);
 
-/* The system's, in /sys/devices/system/cpu: its summary, and the lock. */
+/* The system's, in /sys/devices/system/cpu/hyp: its summary, and the lock. */
 static struct device_attribute dev_attr_system_last_entry_mode =
 	__ATTR(last_entry_mode, 0444, hyp_show, NULL);
 
@@ -1381,7 +1381,7 @@ static ssize_t hyp_stub_lock_store(struct device *dev,
 }
 
 static struct device_attribute dev_attr_hyp_stub_lock =
-	__ATTR(hyp_stub_lock, 0644, hyp_show, hyp_stub_lock_store);
+	__ATTR(lock, 0644, hyp_show, hyp_stub_lock_store);
 
 static struct attribute *hyp_cpu_attrs[] = {
 	&dev_attr_last_entry_mode.attr,
@@ -1390,6 +1390,7 @@ static struct attribute *hyp_cpu_attrs[] = {
 };
 
 static const struct attribute_group hyp_cpu_group = {
+	.name = "hyp",
 	.attrs = hyp_cpu_attrs,
 };
 
@@ -1400,6 +1401,7 @@ static struct attribute *hyp_system_attrs[] = {
 };
 
 static const struct attribute_group hyp_system_group = {
+	.name = "hyp",
 	.attrs = hyp_system_attrs,
 };
 
@@ -1413,8 +1415,12 @@ static int __init hyp_stub_sysfs_init(void)
 	 * The cpu subsystem's root device, /sys/devices/system/cpu, is where
 	 * it puts every CPU's device: the boot CPU's parent is that root.
 	 * register_cpu() sets a CPU device's groups itself, and takes none
-	 * from the architecture: ours are added here, after it and before
-	 * user space starts, so that nothing looks for them too early.
+	 * from the architecture: ours are added right after the CPU devices
+	 * are registered (topology_init() or cpu_dev_init(), which on ARM
+	 * register every possible CPU once, hotplug or not), and before
+	 * rootfs_initcall: until then no user space exists and no uevent
+	 * helper may run, so nothing that heard a CPU device's "add" can look
+	 * for these files before they are there.
 	 */
 	dev = get_cpu_device(0);
 	if (!dev)
@@ -1441,4 +1447,4 @@ undo:
 	sysfs_remove_group(get_cpu_device(0)->kobj.parent, &hyp_system_group);
 	return ret;
 }
-device_initcall(hyp_stub_sysfs_init);
+subsys_initcall_sync(hyp_stub_sysfs_init);

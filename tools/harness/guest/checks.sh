@@ -113,8 +113,8 @@ cpus_sysfs() {
 	rc=0
 	for d in "$ROOT/sys/devices/system/cpu/cpu"[0-9]*; do
 		[ "$(cat "$d/online" 2>/dev/null || echo 1)" = 1 ] || continue
-		v=$(cat "$d/last_entry_mode") || return 1
-		diag "${d##*/}/last_entry_mode: $v"
+		v=$(cat "$d/hyp/last_entry_mode") || return 1
+		diag "${d##*/}/hyp/last_entry_mode: $v"
 		[ "$v" = "$(expected_mode "${d##*/cpu}")" ] || rc=1
 	done
 	return $rc
@@ -126,16 +126,16 @@ providers_sysfs() {
 	rc=0
 	for d in "$ROOT/sys/devices/system/cpu/cpu"[0-9]*; do
 		[ "$(cat "$d/online" 2>/dev/null || echo 1)" = 1 ] || continue
-		v=$(cat "$d/hyp_provider") || return 1
+		v=$(cat "$d/hyp/provider") || return 1
 		want=$(provider_for "$(expected_mode "${d##*/cpu}")")
-		diag "${d##*/}/hyp_provider: $v"
+		diag "${d##*/}/hyp/provider: $v"
 		[ "$v" = "$want" ] || { diag "want $want"; rc=1; }
 	done
 	return $rc
 }
 
 summary_sysfs() {
-	v=$(cat "$ROOT/sys/devices/system/cpu/last_entry_mode") || return 1
+	v=$(cat "$ROOT/sys/devices/system/cpu/hyp/last_entry_mode") || return 1
 	diag "last_entry_mode: $v"
 	[ "$v" = "$H_expect" ]
 }
@@ -181,7 +181,7 @@ boot_checks() {
 		ktap_result hyp_layer_reported hyp_layer_reported
 	else
 		# The baseline really is upstream (also after a kexec).
-		ktap_result unpatched_kernel test ! -e "$ROOT/sys/devices/system/cpu/last_entry_mode"
+		ktap_result unpatched_kernel test ! -e "$ROOT/sys/devices/system/cpu/hyp/last_entry_mode"
 	fi
 }
 

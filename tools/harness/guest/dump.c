@@ -94,7 +94,7 @@ int main(void)
 {
 	static const char * const files[] = {
 		"/proc/cmdline", "/proc/cpuinfo", CPU_DIR "/online", CPU_DIR "/possible",
-		CPU_DIR "/last_entry_mode", CPU_DIR "/hyp_stub_lock",
+		CPU_DIR "/hyp/last_entry_mode", CPU_DIR "/hyp/lock",
 	};
 	char path[64];
 	unsigned int i;
@@ -116,9 +116,9 @@ int main(void)
 		close(fd);
 		cpu_path(path, cpu, "online");
 		dump_file(path);
-		cpu_path(path, cpu, "last_entry_mode");
+		cpu_path(path, cpu, "hyp/last_entry_mode");
 		dump_file(path);
-		cpu_path(path, cpu, "hyp_provider");
+		cpu_path(path, cpu, "hyp/provider");
 		dump_file(path);
 	}
 	dump_kernel_log();

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * What user space sees of the 32-bit ARM HYP stub
- * (Documentation/arm/hyp-abi.rst): the per-CPU and summary last_entry_mode
- * files (the mode of each CPU's last entry), the per-CPU hyp_provider
- * files, the write-once lock file, and that HVC is not for user space.
+ * (Documentation/arm/hyp-abi.rst), in the hyp directories of
+ * /sys/devices/system/cpu and its cpuN: the per-CPU and summary
+ * last_entry_mode files (the mode of each CPU's last entry), the per-CPU
+ * provider files, the write-once lock file, and that HVC is not for user
+ * space.
  *
  * usage: hyp_stub [--expect hyp|svc|mixed] [--provider stub|firmware|none]
  *                 [--destructive]
@@ -30,7 +32,7 @@
 #include "../../kselftest.h"
 
 #define CPU_DIR		"/sys/devices/system/cpu"
-#define LOCK_FILE	CPU_DIR "/hyp_stub_lock"
+#define LOCK_FILE	CPU_DIR "/hyp/lock"
 #define NOBODY		65534
 
 static const char *expect;
@@ -99,7 +101,7 @@ static bool cpu_mode(int cpu, char *buf, size_t len)
 {
 	char path[96];
 
-	snprintf(path, sizeof(path), CPU_DIR "/cpu%d/last_entry_mode", cpu);
+	snprintf(path, sizeof(path), CPU_DIR "/cpu%d/hyp/last_entry_mode", cpu);
 	return read_value(path, buf, len);
 }
 
@@ -109,7 +111,7 @@ static bool has_entry_mode_file(int cpu)
 
 	if (cpu_mode(cpu, v, sizeof(v)))
 		return true;
-	ksft_print_msg("cpu%d/last_entry_mode: %s\n", cpu, strerror(errno));
+	ksft_print_msg("cpu%d/hyp/last_entry_mode: %s\n", cpu, strerror(errno));
 	return false;
 }
 
@@ -120,7 +122,7 @@ static bool valid_entry_mode(int cpu)
 
 	if (!cpu_mode(cpu, v, sizeof(v)))
 		return false;
-	ksft_print_msg("cpu%d/last_entry_mode: %s%s\n", cpu, v,
+	ksft_print_msg("cpu%d/hyp/last_entry_mode: %s%s\n", cpu, v,
 		       cpu_online(cpu) ? "" : " (offline)");
 	if (!strcmp(v, "hyp") || !strcmp(v, "svc"))
 		return true;
@@ -131,7 +133,7 @@ static bool cpu_provider(int cpu, char *buf, size_t len)
 {
 	char path[96];
 
-	snprintf(path, sizeof(path), CPU_DIR "/cpu%d/hyp_provider", cpu);
+	snprintf(path, sizeof(path), CPU_DIR "/cpu%d/hyp/provider", cpu);
 	return read_value(path, buf, len);
 }
 
@@ -144,10 +146,10 @@ static bool valid_provider(int cpu)
 	char mode[16], v[16];
 
 	if (!cpu_mode(cpu, mode, sizeof(mode)) || !cpu_provider(cpu, v, sizeof(v))) {
-		ksft_print_msg("cpu%d/hyp_provider: %s\n", cpu, strerror(errno));
+		ksft_print_msg("cpu%d/hyp/provider: %s\n", cpu, strerror(errno));
 		return false;
 	}
-	ksft_print_msg("cpu%d/hyp_provider: %s\n", cpu, v);
+	ksft_print_msg("cpu%d/hyp/provider: %s\n", cpu, v);
 	if (!strcmp(v, "stub") != !strcmp(mode, "hyp"))
 		return false;
 	if (!strcmp(v, "firmware") && strcmp(mode, "svc"))
@@ -195,10 +197,10 @@ static void test_summary(const char *possible)
 	char summary[16];
 	bool ok;
 
-	ok = read_value(CPU_DIR "/last_entry_mode", summary, sizeof(summary)) &&
+	ok = read_value(CPU_DIR "/hyp/last_entry_mode", summary, sizeof(summary)) &&
 	     all_cpus_in(possible, collect_mode);
 	if (ok)
-		ksft_print_msg("last_entry_mode: %s, CPUs: %s\n", summary,
+		ksft_print_msg("hyp/last_entry_mode: %s, CPUs: %s\n", summary,
 			       mixed ? "mixed" : common);
 	ksft_test_result(ok && !strcmp(summary, mixed ? "mixed" : common),
 			 "summary_agrees_with_cpus\n");
@@ -268,7 +270,7 @@ static bool nobody_reads(void)
 {
 	char v[16];
 
-	return read_value(CPU_DIR "/last_entry_mode", v, sizeof(v)) &&
+	return read_value(CPU_DIR "/hyp/last_entry_mode", v, sizeof(v)) &&
 	       cpu_mode(0, v, sizeof(v)) && read_value(LOCK_FILE, v, sizeof(v));
 }
 
@@ -295,8 +297,8 @@ int main(int argc, char **argv)
 	}
 
 	ksft_print_header();
-	if (access(CPU_DIR "/last_entry_mode", F_OK))
-		ksft_exit_skip("no %s/last_entry_mode: kernel without the HYP stub record\n",
+	if (access(CPU_DIR "/hyp/last_entry_mode", F_OK))
+		ksft_exit_skip("no %s/hyp/last_entry_mode: kernel without the HYP stub record\n",
 			       CPU_DIR);
 	if (!read_value(CPU_DIR "/possible", possible, sizeof(possible)))
 		ksft_exit_fail_msg("cannot read %s/possible\n", CPU_DIR);
