@@ -88,6 +88,10 @@ zimage | probe)
 	# packs it with that kernel's modules.
 	probe=$BUILD/$cfg/harness-probe
 	mkdir -p "$probe"
+	# Exactly the sources there are: a stale one would be built too.
+	for f in "$probe"/*.[chS]; do
+		[ ! -e "$f" ] || [ -e "$HARNESS/probe/${f##*/}" ] || rm -f "$f"
+	done
 	cp -u "$HARNESS"/probe/* "$probe/"
 	"$HARNESS/kernel.sh" "$cfg" M="$probe" modules
 	;;

@@ -588,6 +588,85 @@ static long reset_on_cpu(void *data)
 	return hyp_reset_vectors();
 }
 
+/* What a sloppy hand-back left behind on one CPU. */
+struct sloppy_args {
+	struct testvisor *tv;
+	long install, sloppy, reset, reinstall, repair;
+	unsigned long refusal, diff;
+};
+
+/*
+ * Interrupts off throughout: until the stub has set HYP up again, a WFI or
+ * a read of the physical counter would trap to HYP.
+ */
+static long sloppy_on_cpu(void *data)
+{
+	struct sloppy_args *a = data;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	a->install = hyp_set_vectors(a->tv->vectors);
+	if (!a->install) {
+		a->sloppy = hvc(TESTVISOR_SLOPPY, 0, NULL);
+		a->reset = hyp_reset_vectors();
+		/* Refused before any load but its result's, read with EE. */
+		a->refusal = hvc(HVC_SET_VECTORS, 4, NULL);
+		a->reinstall = hyp_set_vectors(a->tv->vectors);
+		if (!a->reinstall) {
+			a->diff = hvc(TESTVISOR_CHECK, 0, NULL);
+			a->repair = hyp_reset_vectors();
+		}
+	}
+	local_irq_restore(flags);
+	return 0;
+}
+
+/*
+ * A hypervisor that hands HYP back sloppily, HVBAR and HSCTLR.TE put back
+ * and nothing else, leaves the stub as it found it: the kernel has the
+ * stub set HYP up again. HSCTLR.EE is the kernel's (the stub's loads use
+ * it: a big-endian kernel's refusals and lock word), and no trap, timer
+ * access, CNTVOFF, VPIDR or VMPIDR is left as the hypervisor had it.
+ */
+static void hyp_stub_sloppy_hand_back_repaired(struct kunit *test)
+{
+	struct sloppy_args a;
+	struct cpumask stub;
+	struct testvisor tv;
+	unsigned int cpu, cpus = 0;
+
+	skip_unless_stub_usable(test);
+	cpus_read_lock();
+	for_each_cpu(cpu, abi_cpus(&stub)) {
+		/* A layer keeps its own state: the kernel leaves it alone. */
+		if (hyp_cpu_provider(cpu) != HYP_PROVIDER_STUB)
+			continue;
+		if (work_on_cpu(cpu, testvisor_create_on_cpu, &tv)) {
+			KUNIT_FAIL(test, "CPU%u: no testvisor", cpu);
+			break;
+		}
+		memset(&a, 0, sizeof(a));
+		a.tv = &tv;
+		work_on_cpu(cpu, sloppy_on_cpu, &a);
+		testvisor_destroy(&tv);
+		KUNIT_EXPECT_EQ_MSG(test, a.install, 0, "CPU%u: install", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.sloppy, 0, "CPU%u: TESTVISOR_SLOPPY", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.reset, 0, "CPU%u: sloppy hand-back", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.refusal, (unsigned long)HVC_STUB_ERR,
+				    "CPU%u: the stub's refusal, read with the wrong HSCTLR.EE",
+				    cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.reinstall, 0, "CPU%u: install again", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.diff, 0UL,
+				    "CPU%u: HYP registers left as the hypervisor had them (TESTVISOR_DIFF_*)",
+				    cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.repair, 0, "CPU%u: hand back", cpu);
+		cpus++;
+	}
+	cpus_read_unlock();
+	if (!cpus)
+		kunit_skip(test, "no CPU has the stub: a layer keeps its own state");
+}
+
 /*
  * @cpu's resume-latency limit, as every cpuidle governor reads it
  * (what dev_pm_qos_raw_resume_latency() returns; its helper is not
@@ -945,8 +1024,9 @@ static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
 {
 	phys_addr_t stub = hyp_stub_vectors_phys();
 	struct hyp_stub_info info;
-
 	struct soft_restart_args sr;
+	unsigned long raw, self;
+	bool stub_cpu;
 
 	if (!stub)
 		kunit_skip(test, "no CPU has the stub or a HYP layer");
@@ -962,8 +1042,23 @@ static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sr.res.a0, HVC_STUB_ERR);
 
 	KUNIT_EXPECT_EQ(test, hyp_set_vectors(stub), -EPERM);
-	/* Enforced in HYP: the raw call is refused too. */
-	KUNIT_EXPECT_EQ(test, hvc(HVC_SET_VECTORS, stub, NULL), HVC_STUB_ERR);
+	/*
+	 * Enforced in HYP: the raw call is refused too (and should the lock
+	 * fail, the testvisor hands back). The stub's own vectors are not
+	 * refused: that sets HYP up again, and escapes nothing.
+	 */
+	KUNIT_ASSERT_EQ(test, testvisor_create(&sr.tv), 0);
+	preempt_disable();
+	raw = hvc(HVC_SET_VECTORS, sr.tv.vectors, NULL);
+	if (!raw)
+		hvc(HVC_RESET_VECTORS, 0, NULL);
+	stub_cpu = hyp_cpu_provider(smp_processor_id()) == HYP_PROVIDER_STUB;
+	self = hvc(HVC_SET_VECTORS, hyp_stub_vectors_phys(), NULL);
+	preempt_enable();
+	testvisor_destroy(&sr.tv);
+	KUNIT_EXPECT_EQ(test, raw, HVC_STUB_ERR);
+	if (stub_cpu)
+		KUNIT_EXPECT_EQ(test, self, 0UL);
 	KUNIT_EXPECT_EQ(test, hyp_reset_vectors(), 0);
 	KUNIT_EXPECT_EQ(test, hyp_stub_discover(&info), 0);
 	KUNIT_EXPECT_EQ(test, info.state, HVC_ABI_STATE_LOCKED);
@@ -1409,6 +1504,7 @@ static struct kunit_case hyp_stub_cases[] = {
 	KUNIT_CASE(hyp_stub_testvisor_raw_jailhouse_install),
 	KUNIT_CASE(hyp_stub_install_reset_repeated),
 	KUNIT_CASE(hyp_stub_held_cpu_stays_shallow),
+	KUNIT_CASE(hyp_stub_sloppy_hand_back_repaired),
 	KUNIT_CASE(hyp_stub_hotplug_brings_back_stub),
 	KUNIT_CASE(hyp_stub_install_races_hotplug),
 	KUNIT_CASE(hyp_stub_soft_restart_jumps_in_hyp),

@@ -166,63 +166,75 @@ SYM_FUNC_START(__hyp_stub_install_secondary)
 	b	hyp_stub_setup
 SYM_FUNC_END(__hyp_stub_install_secondary)
 
+/*
+ * hyp_state: HYP as the stub keeps it and SVC expects it, all but HVBAR:
+ * no traps, no stage 2, HSCTLR with the MMU and caches off and the
+ * kernel's endianness and instruction set for exceptions, the real MIDR
+ * and MPIDR for SVC to read, the physical counter and timer for PL1,
+ * CNTVOFF = 0, the GICv3 system registers for PL1. Only coprocessor
+ * moves and \tmp: no memory access, so it runs right whatever HSCTLR.EE
+ * was.
+ */
+	.macro	hyp_state, tmp
+	mov	\tmp, #0
+	mcr	p15, 4, \tmp, c1, c1, 0	@ HCR: no traps, no stage 2
+	mcr	p15, 4, \tmp, c1, c1, 2	@ HCPTR: no coprocessor traps
+	mcr	p15, 4, \tmp, c1, c1, 3	@ HSTR: no CP15 traps
+ THUMB(	orr	\tmp, \tmp, #HSCTLR_TE	)
+ ARM_BE8(orr	\tmp, \tmp, #HSCTLR_EE	)
+	mcr	p15, 4, \tmp, c1, c0, 0	@ HSCTLR: MMU and caches off
+
+	mrc	p15, 4, \tmp, c1, c1, 1	@ HDCR: no debug or PMU traps,
+	and	\tmp, \tmp, #HDCR_HPMN	@ all counters left to PL1
+	mcr	p15, 4, \tmp, c1, c1, 1
+
+	mrc	p15, 0, \tmp, c1, c0, 0	@ SCTLR as SVC expects it:
+	orr	\tmp, \tmp, #SCTLR_CP15BEN	@ CP15 barriers on,
+	bic	\tmp, \tmp, #SCTLR_SED_ITD	@ SETEND and IT allowed,
+	bic	\tmp, \tmp, #SCTLR_WXN_UWXN	@ no implied execute-never
+	mcr	p15, 0, \tmp, c1, c0, 0
+
+	mrc	p15, 0, \tmp, c0, c0, 0	@ SVC reads the real MIDR
+	mcr	p15, 4, \tmp, c0, c0, 0	@ and MPIDR through
+	mrc	p15, 0, \tmp, c0, c0, 5	@ VPIDR and VMPIDR
+	mcr	p15, 4, \tmp, c0, c0, 5
+
+	mrc	p15, 0, \tmp, c0, c1, 1	@ ID_PFR1
+	ubfx	\tmp, \tmp, #16, #4	@ generic timer?
+	teq	\tmp, #0
+	beq	.Lno_timer\@
+	mrc	p15, 4, \tmp, c14, c1, 0	@ CNTHCTL: physical counter
+	orr	\tmp, \tmp, #CNTHCTL_PL1PCTEN_PL1PCEN @ and timer usable at PL1
+	mcr	p15, 4, \tmp, c14, c1, 0
+	mov	\tmp, #0
+	mcrr	p15, 4, \tmp, \tmp, c14	@ CNTVOFF = 0
+	mrc	p15, 0, \tmp, c14, c3, 1	@ CNTV_CTL: stop a virtual
+	bic	\tmp, \tmp, #1		@ timer left running
+	mcr	p15, 0, \tmp, c14, c3, 1
+.Lno_timer\@:
+	mrc	p15, 0, \tmp, c0, c1, 1	@ ID_PFR1
+	ubfx	\tmp, \tmp, #28, #4	@ GICv3 system registers?
+	teq	\tmp, #0
+	beq	.Lno_sre\@
+	mrc	p15, 4, \tmp, c12, c9, 5	@ ICC_HSRE: let PL1 use them
+	orr	\tmp, \tmp, #(ICC_SRE_EL2_ENABLE | ICC_SRE_EL2_SRE)
+	mcr	p15, 4, \tmp, c12, c9, 5
+	isb
+	mrc	p15, 4, \tmp, c12, c9, 5	@ firmware may hold SRE at 0:
+	tst	\tmp, #ICC_SRE_EL2_SRE	@ then leave the rest alone
+	beq	.Lno_sre\@
+	mov	\tmp, #0
+	mcr	p15, 4, \tmp, c12, c11, 0	@ ICH_HCR: no virtual interface
+.Lno_sre\@:
+	.endm
+
 SYM_FUNC_START_LOCAL(hyp_stub_setup)
 	cmp	r4, #HYP_MODE
 	retne	lr
 
 	adr	r7, __hyp_stub_vectors
 	mcr	p15, 4, r7, c12, c0, 0		@ HVBAR: the stub
-
-	mov	r7, #0
-	mcr	p15, 4, r7, c1, c1, 0		@ HCR: no traps, no stage 2
-	mcr	p15, 4, r7, c1, c1, 2		@ HCPTR: no coprocessor traps
-	mcr	p15, 4, r7, c1, c1, 3		@ HSTR: no CP15 traps
- THUMB(	orr	r7, r7, #HSCTLR_TE	)
- ARM_BE8(orr	r7, r7, #HSCTLR_EE	)
-	mcr	p15, 4, r7, c1, c0, 0		@ HSCTLR: MMU and caches off
-
-	mrc	p15, 4, r7, c1, c1, 1		@ HDCR: no debug or PMU traps,
-	and	r7, r7, #HDCR_HPMN		@ all counters left to PL1
-	mcr	p15, 4, r7, c1, c1, 1
-
-	mrc	p15, 0, r7, c1, c0, 0		@ SCTLR as SVC expects it:
-	orr	r7, r7, #SCTLR_CP15BEN		@ CP15 barriers on,
-	bic	r7, r7, #SCTLR_SED_ITD		@ SETEND and IT allowed,
-	bic	r7, r7, #SCTLR_WXN_UWXN		@ no implied execute-never
-	mcr	p15, 0, r7, c1, c0, 0
-
-	mrc	p15, 0, r7, c0, c0, 0		@ SVC reads the real MIDR
-	mcr	p15, 4, r7, c0, c0, 0		@ and MPIDR through
-	mrc	p15, 0, r7, c0, c0, 5		@ VPIDR and VMPIDR
-	mcr	p15, 4, r7, c0, c0, 5
-
-	mrc	p15, 0, r7, c0, c1, 1		@ ID_PFR1
-	ubfx	r7, r7, #16, #4			@ generic timer?
-	teq	r7, #0
-	beq	1f
-	mrc	p15, 4, r7, c14, c1, 0		@ CNTHCTL: physical counter
-	orr	r7, r7, #CNTHCTL_PL1PCTEN_PL1PCEN @ and timer usable at PL1
-	mcr	p15, 4, r7, c14, c1, 0
-	mov	r7, #0
-	mcrr	p15, 4, r7, r7, c14		@ CNTVOFF = 0
-	mrc	p15, 0, r7, c14, c3, 1		@ CNTV_CTL: stop a virtual
-	bic	r7, r7, #1			@ timer left running
-	mcr	p15, 0, r7, c14, c3, 1
-1:
-	mrc	p15, 0, r7, c0, c1, 1		@ ID_PFR1
-	ubfx	r7, r7, #28, #4			@ GICv3 system registers?
-	teq	r7, #0
-	beq	2f
-	mrc	p15, 4, r7, c12, c9, 5		@ ICC_HSRE: let PL1 use them
-	orr	r7, r7, #(ICC_SRE_EL2_ENABLE | ICC_SRE_EL2_SRE)
-	mcr	p15, 4, r7, c12, c9, 5
-	isb
-	mrc	p15, 4, r7, c12, c9, 5		@ firmware may hold SRE at 0:
-	tst	r7, #ICC_SRE_EL2_SRE		@ then leave the rest alone
-	beq	2f
-	mov	r7, #0
-	mcr	p15, 4, r7, c12, c11, 0		@ ICH_HCR: no virtual interface
-2:
+	hyp_state r7
 	ret	lr
 SYM_FUNC_END(hyp_stub_setup)
 
@@ -319,6 +331,11 @@ SYM_CODE_START(__hyp_stub_vectors)
 	bne	.Lrefuse			@ hold that address,
 	cmp	r1, #HVC_VECTORS_ALIGN		@ or it is 0: no vectors
 	blo	.Lrefuse
+	adr_l	r2, __hyp_stub_vectors		@ its own vectors: set HYP
+	bic	r2, r2, #HVC_VECTORS_THUMB	@ up again, after a hand-back
+ THUMB(	orr	r2, r2, #HVC_VECTORS_THUMB )	@ that left it otherwise;
+	cmp	r1, r2				@ before any load, and
+	beq	.Lreinit			@ allowed when locked
 	ldr_l	r2, __hyp_stub_state
 	tst	r2, #HVC_ABI_STATE_LOCKED
 	bne	.Lrefuse
@@ -329,6 +346,10 @@ SYM_CODE_START(__hyp_stub_vectors)
 	mcr	p15, 4, r2, c1, c0, 0
 	bic	r1, r1, #HVC_VECTORS_THUMB
 	mcr	p15, 4, r1, c12, c0, 0		@ HVBAR
+	b	.Lsuccess
+
+.Lreinit:
+	hyp_state r2
 	b	.Lsuccess
 
 .Lsoft_restart:

@@ -18,6 +18,15 @@
  *   TESTVISOR_UNTRAP:   HCR.TWI clear; r0 = number of WFIs trapped
  *   TESTVISOR_UNEXPECTED: r0 = number of HVCs it did not expect, since
  *                       it was installed
+ *   TESTVISOR_SLOPPY:   keeps HCR, HSTR, HSCTLR, CNTHCTL, CNTVOFF, VPIDR and
+ *                       VMPIDR as they are; its next HVC_RESET_VECTORS
+ *                       hands back sloppily: HVBAR and HSCTLR.TE put back,
+ *                       WFI and CP15 c15 trapped, HSCTLR.EE flipped, PL1's
+ *                       physical counter and timer trapped, CNTVOFF, VPIDR
+ *                       and VMPIDR changed. The reset after that one puts
+ *                       back what SLOPPY kept. r0 = 0
+ *   TESTVISOR_CHECK:    r0 = TESTVISOR_DIFF_* of the registers that differ
+ *                       from what SLOPPY kept
  * hyp_testvisor_probe is no vector: HVC_SOFT_RESTART is pointed at it to
  * see whether the stub jumps there, in HYP. It returns to the caller of the
  * HVC with r0 = TESTVISOR_PROBED, r1 = CPSR, r2 = HSCTLR, r3 = HVBAR.
@@ -40,7 +49,23 @@
 #define HSR_EC_WFX	0x01
 #define HSR_IL		BIT(25)		/* trapped instruction is 32-bit */
 #define HCR_TWI		BIT(13)
+#define HSTR_T15	BIT(15)
 #define HSCTLR_TE	BIT(30)
+#define HSCTLR_EE	BIT(25)
+#define CNTHCTL_PL1	3		/* PL1PCTEN, PL1PCEN */
+
+/* What TESTVISOR_SLOPPY keeps, at tv_saved. */
+#define SAVED_MODE	0		/* 0, TV_SLOPPY or TV_REPAIR */
+#define SAVED_HCR	4
+#define SAVED_HSTR	8
+#define SAVED_HSCTLR	12
+#define SAVED_CNTHCTL	16
+#define SAVED_CNTVOFF	20		/* 8 bytes */
+#define SAVED_VPIDR	28
+#define SAVED_VMPIDR	32
+#define SAVED_SIZE	36
+#define TV_SLOPPY	1		/* the next reset is sloppy */
+#define TV_REPAIR	2		/* the next reset puts it all back */
 
 	.macro	mov32, reg, val
 	movw	\reg, #:lower16:\val
@@ -68,7 +93,16 @@ tv_trap:
 	mrc	p15, 4, r0, c13, c0, 2		@ r0 back, flags kept
 	beq	tv_wfx
 
-	/* An HVC: r0-r3 are ours. Every call resets the stack. */
+	/*
+	 * An HVC: r0-r3 are ours. Its loads and stores in the kernel's
+	 * endianness, whatever HSCTLR.EE was (kept in r2 for CHECK).
+	 */
+	mrc	p15, 4, r2, c1, c0, 0		@ HSCTLR
+	bic	r3, r2, #HSCTLR_EE
+ ARM_BE8(orr	r3, r3, #HSCTLR_EE	)
+	mcr	p15, 4, r3, c1, c0, 0
+	isb
+	/* Every call resets the stack. */
 	adr	r3, hyp_testvisor_start
 	add	r3, r3, #PAGE_SIZE
 	mov	sp, r3
@@ -82,6 +116,10 @@ tv_trap:
 	beq	tv_untrap
 	cmp	r0, #TESTVISOR_UNEXPECTED
 	beq	tv_unexpected
+	cmp	r0, #TESTVISOR_SLOPPY
+	beq	tv_sloppy
+	cmp	r0, #TESTVISOR_CHECK
+	beq	tv_check
 	adr	r1, tv_unexpected_count
 	ldr	r0, [r1]
 	add	r0, r0, #1
@@ -118,24 +156,136 @@ tv_untrap:
 	ldr	r0, [r1]
 	eret
 
+tv_sloppy:
+	adr	r1, tv_saved
+	mrc	p15, 4, r0, c1, c1, 0		@ HCR
+	str	r0, [r1, #SAVED_HCR]
+	mrc	p15, 4, r0, c1, c1, 3		@ HSTR
+	str	r0, [r1, #SAVED_HSTR]
+	str	r2, [r1, #SAVED_HSCTLR]		@ HSCTLR at the call
+	mrc	p15, 4, r0, c14, c1, 0		@ CNTHCTL
+	str	r0, [r1, #SAVED_CNTHCTL]
+	mrrc	p15, 4, r0, r2, c14		@ CNTVOFF
+	str	r0, [r1, #SAVED_CNTVOFF]
+	str	r2, [r1, #SAVED_CNTVOFF + 4]
+	mrc	p15, 4, r0, c0, c0, 0		@ VPIDR
+	str	r0, [r1, #SAVED_VPIDR]
+	mrc	p15, 4, r0, c0, c0, 5		@ VMPIDR
+	str	r0, [r1, #SAVED_VMPIDR]
+	mov	r0, #TV_SLOPPY
+	str	r0, [r1, #SAVED_MODE]
+	mov	r0, #0
+	eret
+
+tv_check:
+	adr	r1, tv_saved
+	mov	r0, #0
+	ldr	r3, [r1, #SAVED_HSCTLR]		@ r2: HSCTLR at the call
+	cmp	r2, r3
+	orrne	r0, r0, #TESTVISOR_DIFF_HSCTLR
+	mrc	p15, 4, r2, c1, c1, 0		@ HCR
+	ldr	r3, [r1, #SAVED_HCR]
+	cmp	r2, r3
+	orrne	r0, r0, #TESTVISOR_DIFF_HCR
+	mrc	p15, 4, r2, c1, c1, 3		@ HSTR
+	ldr	r3, [r1, #SAVED_HSTR]
+	cmp	r2, r3
+	orrne	r0, r0, #TESTVISOR_DIFF_HSTR
+	mrc	p15, 4, r2, c14, c1, 0		@ CNTHCTL
+	ldr	r3, [r1, #SAVED_CNTHCTL]
+	cmp	r2, r3
+	orrne	r0, r0, #TESTVISOR_DIFF_CNTHCTL
+	mrrc	p15, 4, r2, r3, c14		@ CNTVOFF
+	push	{r4}
+	ldr	r4, [r1, #SAVED_CNTVOFF]
+	cmp	r2, r4
+	ldreq	r4, [r1, #SAVED_CNTVOFF + 4]
+	cmpeq	r3, r4
+	pop	{r4}
+	orrne	r0, r0, #TESTVISOR_DIFF_CNTVOFF
+	mrc	p15, 4, r2, c0, c0, 0		@ VPIDR
+	ldr	r3, [r1, #SAVED_VPIDR]
+	cmp	r2, r3
+	orrne	r0, r0, #TESTVISOR_DIFF_VPIDR
+	mrc	p15, 4, r2, c0, c0, 5		@ VMPIDR
+	ldr	r3, [r1, #SAVED_VMPIDR]
+	cmp	r2, r3
+	orrne	r0, r0, #TESTVISOR_DIFF_VMPIDR
+	eret
+
 tv_reset:
 	adr	r1, tv_reset_count		@ counted, for the kernel to
 	ldr	r0, [r1]			@ read in the page
 	add	r0, r0, #1
 	str	r0, [r1]
+	adr	r3, tv_stub_vectors		@ where HYP goes back to:
+	ldr	r3, [r3]			@ bit 0 is its HSCTLR.TE
+	adr	r1, tv_saved
+	ldr	r0, [r1, #SAVED_MODE]
+	cmp	r0, #TV_SLOPPY
+	beq	tv_reset_sloppy
+	cmp	r0, #TV_REPAIR
+	beq	tv_reset_repair
 	mov	r1, #0
 	mcr	p15, 4, r1, c1, c1, 0		@ HCR: trap nothing
-	adr	r1, tv_stub_vectors		@ where HYP goes back to:
-	ldr	r1, [r1]			@ bit 0 is its HSCTLR.TE
+tv_reset_vectors:				@ r3: HVBAR's value, no loads
 	mrc	p15, 4, r0, c1, c0, 0		@ HSCTLR
 	bic	r0, r0, #HSCTLR_TE
-	tst	r1, #HVC_VECTORS_THUMB
+	tst	r3, #HVC_VECTORS_THUMB
 	orrne	r0, r0, #HSCTLR_TE
 	mcr	p15, 4, r0, c1, c0, 0
-	bic	r1, r1, #HVC_VECTORS_THUMB
-	mcr	p15, 4, r1, c12, c0, 0		@ HVBAR: the stub or layer again
+	bic	r3, r3, #HVC_VECTORS_THUMB
+	mcr	p15, 4, r3, c12, c0, 0		@ HVBAR: the stub or layer again
 	mov	r0, #0
 	eret
+
+/* Handing back as a careless hypervisor would: HVBAR and TE only. */
+tv_reset_sloppy:
+	mov	r0, #TV_REPAIR
+	str	r0, [r1, #SAVED_MODE]
+	mov	r0, #HCR_TWI
+	mcr	p15, 4, r0, c1, c1, 0		@ HCR: WFI trapped
+	mov	r0, #HSTR_T15
+	mcr	p15, 4, r0, c1, c1, 3		@ HSTR: CP15 c15 trapped
+	mrc	p15, 4, r0, c14, c1, 0
+	bic	r0, r0, #CNTHCTL_PL1
+	mcr	p15, 4, r0, c14, c1, 0		@ CNTHCTL: PL1 counter trapped
+	mov	r0, #0x1000
+	mov	r2, #0
+	mcrr	p15, 4, r0, r2, c14		@ CNTVOFF
+	mrc	p15, 4, r0, c0, c0, 0
+	eor	r0, r0, #0xf
+	mcr	p15, 4, r0, c0, c0, 0		@ VPIDR: another revision
+	mrc	p15, 4, r0, c0, c0, 5
+	eor	r0, r0, #0x80
+	mcr	p15, 4, r0, c0, c0, 5		@ VMPIDR: another Aff0
+	mrc	p15, 4, r0, c1, c0, 0
+	eor	r0, r0, #HSCTLR_EE
+	mcr	p15, 4, r0, c1, c0, 0		@ HSCTLR: the other endianness
+	isb
+	b	tv_reset_vectors		@ no more loads or stores
+
+/* Putting back what SLOPPY kept, whatever the stub did meanwhile. */
+tv_reset_repair:
+	mov	r0, #0
+	str	r0, [r1, #SAVED_MODE]
+	ldr	r0, [r1, #SAVED_HSTR]
+	mcr	p15, 4, r0, c1, c1, 3		@ HSTR
+	ldr	r0, [r1, #SAVED_CNTHCTL]
+	mcr	p15, 4, r0, c14, c1, 0		@ CNTHCTL
+	ldr	r0, [r1, #SAVED_CNTVOFF]
+	ldr	r2, [r1, #SAVED_CNTVOFF + 4]
+	mcrr	p15, 4, r0, r2, c14		@ CNTVOFF
+	ldr	r0, [r1, #SAVED_VPIDR]
+	mcr	p15, 4, r0, c0, c0, 0		@ VPIDR
+	ldr	r0, [r1, #SAVED_VMPIDR]
+	mcr	p15, 4, r0, c0, c0, 5		@ VMPIDR
+	ldr	r0, [r1, #SAVED_HCR]
+	ldr	r2, [r1, #SAVED_HSCTLR]
+	mcr	p15, 4, r0, c1, c1, 0		@ HCR
+	mcr	p15, 4, r2, c1, c0, 0		@ HSCTLR, last: its EE
+	isb
+	b	tv_reset_vectors
 
 tv_wfx:
 	push	{r0, r1}			@ sp: set by the TRAP_WFI call
@@ -169,6 +319,10 @@ tv_wfi_count:
 	.long	0
 tv_unexpected_count:
 	.long	0
+tv_saved:					@ TESTVISOR_SLOPPY's
+	.rept	SAVED_SIZE / 4
+	.long	0
+	.endr
 	.globl	hyp_testvisor_resets
 hyp_testvisor_resets:				@ HVC_RESET_VECTORS taken
 tv_reset_count:

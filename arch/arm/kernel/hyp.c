@@ -898,12 +898,29 @@ int hyp_claim_cpu(void)
 }
 EXPORT_SYMBOL_GPL(hyp_claim_cpu);
 
+/*
+ * After a hand-back: the stub sets up again what it and the kernel rely on
+ * in HYP (HSCTLR.EE, no traps, VPIDR and VMPIDR, the physical timer for
+ * PL1, CNTVOFF), whatever the hypervisor left there, when it is asked to
+ * install its own vectors. HVBAR and HSCTLR.TE stay the hypervisor's to
+ * put back: the stub cannot run without them. A layer keeps its own state,
+ * and gets no such call.
+ *
+ * Context: on this CPU, interrupts off, right after the hand-back.
+ */
+static void hyp_stub_reinit(void)
+{
+	if (hyp_cpu_provider(smp_processor_id()) == HYP_PROVIDER_STUB)
+		hyp_hvc(HVC_SET_VECTORS, hyp_stub_vectors_phys(), 0, 0, NULL);
+}
+
 /**
  * hyp_release_cpu() - end a claim: HYP is back with the stub
  *
  * The hypervisor that claimed this CPU has written the stub's vectors
  * (hyp_stub_vectors_phys()) back to HVBAR. The kernel checks that the stub
- * answers (its UID), then sends this CPU stub calls again and
+ * answers (its UID), has it set the rest of HYP up again
+ * (hyp_stub_reinit()), then sends this CPU stub calls again and
  * engages the lock here if hyp_stub_lock() was called meanwhile. A claim
  * outlives the CPU going offline and coming back; if it came back in SVC,
  * where no HVC may be issued, the claim just ends. Call with preemption
@@ -926,6 +943,7 @@ int hyp_release_cpu(void)
 	} else if (!hyp_provider_answers(&info)) {
 		ret = -EIO;
 	} else {
+		hyp_stub_reinit();
 		hyp_set_holder(HYP_NOT_HELD);
 		hyp_stub_lock_this_cpu(NULL);
 	}
@@ -938,8 +956,10 @@ EXPORT_SYMBOL_GPL(hyp_release_cpu);
  * hyp_reset_vectors() - hand HYP on this CPU back to the stub
  *
  * Issues HVC_RESET_VECTORS: a hypervisor installed with hyp_set_vectors()
- * must then restore the stub's vectors (hyp_stub_vectors_phys()); the stub
- * itself just succeeds. Allowed when the stub is locked. A claimed CPU is
+ * must then restore the stub's vectors (hyp_stub_vectors_phys()) and
+ * HSCTLR.TE; the stub itself just succeeds. The stub then sets the rest
+ * of HYP up again (hyp_stub_reinit()). Allowed when the stub is locked.
+ * A claimed CPU is
  * handed back by its hypervisor, then hyp_release_cpu(). Call with
  * preemption disabled.
  *
@@ -959,6 +979,7 @@ int hyp_reset_vectors(void)
 	} else {
 		ret = hyp_hvc(HVC_RESET_VECTORS, 0, 0, 0, NULL) ? -EIO : 0;
 		if (!ret) {
+			hyp_stub_reinit();
 			hyp_set_holder(HYP_NOT_HELD);
 			hyp_stub_lock_this_cpu(NULL);
 		}

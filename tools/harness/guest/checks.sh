@@ -186,9 +186,10 @@ boot_checks() {
 }
 
 # raw_set_vectors_answers WANT: the harness's probe module issues one raw
-# HVC_SET_VECTORS with the stub's own vectors on this CPU, past the C API;
-# r0 must be WANT (0: accepted; 0xbadca11: refused). Only where HYP is
-# known to hold our stub, whatever the records say.
+# HVC_SET_VECTORS with vectors of its own on this CPU, past the C API (and
+# if that is accepted, they hand HYP straight back); r0 must be WANT (0:
+# accepted; 0xbadca11: refused). Only where HYP is known to hold our stub,
+# whatever the records say.
 raw_set_vectors_answers() {
 	_va=$(awk '$3 == "__hyp_stub_vectors" { print $1; exit }' /proc/kallsyms)
 	[ -n "$_va" ] || { diag "__hyp_stub_vectors not in /proc/kallsyms"; return 1; }
