@@ -1122,9 +1122,12 @@ static bool fuzz_result_ok(const struct fuzz_args *a, unsigned long fn,
 {
 	switch (fn) {
 	case HVC_SET_VECTORS:
-		if (locked || (a1 & (HVC_VECTORS_ALIGN - 2)))
+		if (a1 & (HVC_VECTORS_ALIGN - 2))
 			return res->a0 == HVC_STUB_ERR;
-		return res->a0 == 0;
+		/* The stub's own vectors set HYP up again, locked or not. */
+		if (a1 == a->home && !(a->features & HVC_ABI_FEAT_FIRMWARE))
+			return res->a0 == 0;
+		return res->a0 == (locked ? HVC_STUB_ERR : 0);
 	case HVC_RESET_VECTORS:
 		return res->a0 == 0;
 	case HVC_ABI_STATE:

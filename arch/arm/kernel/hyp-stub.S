@@ -171,11 +171,13 @@ SYM_FUNC_END(__hyp_stub_install_secondary)
  * no traps, no stage 2, HSCTLR with the MMU and caches off and the
  * kernel's endianness and instruction set for exceptions, the real MIDR
  * and MPIDR for SVC to read, the physical counter and timer for PL1,
- * CNTVOFF = 0, the GICv3 system registers for PL1. Only coprocessor
- * moves and \tmp: no memory access, so it runs right whatever HSCTLR.EE
- * was.
+ * CNTVOFF = 0, the GICv3 system registers for PL1; at \boot also a
+ * virtual timer stopped that firmware left running (later it may be the
+ * kernel's own: with CPU 0 entered in SVC the kernel uses the virtual
+ * timer). Only coprocessor moves and \tmp: no memory access, so it runs
+ * right whatever HSCTLR.EE was.
  */
-	.macro	hyp_state, tmp
+	.macro	hyp_state, tmp, boot
 	mov	\tmp, #0
 	mcr	p15, 4, \tmp, c1, c1, 0	@ HCR: no traps, no stage 2
 	mcr	p15, 4, \tmp, c1, c1, 2	@ HCPTR: no coprocessor traps
@@ -208,9 +210,11 @@ SYM_FUNC_END(__hyp_stub_install_secondary)
 	mcr	p15, 4, \tmp, c14, c1, 0
 	mov	\tmp, #0
 	mcrr	p15, 4, \tmp, \tmp, c14	@ CNTVOFF = 0
-	mrc	p15, 0, \tmp, c14, c3, 1	@ CNTV_CTL: stop a virtual
-	bic	\tmp, \tmp, #1		@ timer left running
+	.if	\boot
+	mrc	p15, 0, \tmp, c14, c3, 1	@ at boot, CNTV_CTL: stop a
+	bic	\tmp, \tmp, #1		@ virtual timer left running
 	mcr	p15, 0, \tmp, c14, c3, 1
+	.endif
 .Lno_timer\@:
 	mrc	p15, 0, \tmp, c0, c1, 1	@ ID_PFR1
 	ubfx	\tmp, \tmp, #28, #4	@ GICv3 system registers?
@@ -234,7 +238,7 @@ SYM_FUNC_START_LOCAL(hyp_stub_setup)
 
 	adr	r7, __hyp_stub_vectors
 	mcr	p15, 4, r7, c12, c0, 0		@ HVBAR: the stub
-	hyp_state r7
+	hyp_state r7, 1
 	ret	lr
 SYM_FUNC_END(hyp_stub_setup)
 
@@ -349,7 +353,7 @@ SYM_CODE_START(__hyp_stub_vectors)
 	b	.Lsuccess
 
 .Lreinit:
-	hyp_state r2
+	hyp_state r2, 0
 	b	.Lsuccess
 
 .Lsoft_restart:
