@@ -21,15 +21,16 @@
  */
 
 #include <kunit/test.h>
+#include <linux/cacheflush.h>
 #include <linux/cpu.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/gfp.h>
+#include <linux/jiffies.h>
 #include <linux/kstrtox.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
-#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/pm_qos.h>
 #include <linux/random.h>
@@ -37,7 +38,6 @@
 #include <linux/smp.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
-#include <asm/cacheflush.h>
 #include <asm/virt.h>
 #include "hyp-testvisor.h"
 
@@ -609,7 +609,7 @@ static long sloppy_on_cpu(void *data)
 	if (!a->install) {
 		a->sloppy = hvc(TESTVISOR_SLOPPY, 0, NULL);
 		a->reset = hyp_reset_vectors();
-		/* Refused before any load but its result's, read with EE. */
+		/* Refused by a literal load: byte-swapped if EE is wrong. */
 		a->refusal = hvc(HVC_SET_VECTORS, 4, NULL);
 		a->reinstall = hyp_set_vectors(a->tv->vectors);
 		if (!a->reinstall) {
@@ -648,12 +648,16 @@ static void hyp_stub_sloppy_hand_back_repaired(struct kunit *test)
 		memset(&a, 0, sizeof(a));
 		a.tv = &tv;
 		work_on_cpu(cpu, sloppy_on_cpu, &a);
-		testvisor_destroy(&tv);
+		/* Still installed if a hand-back failed: then it stays. */
+		if (!a.install && (a.reset || (!a.reinstall && a.repair)))
+			KUNIT_FAIL(test, "CPU%u: the testvisor kept HYP: leaked", cpu);
+		else
+			testvisor_destroy(&tv);
 		KUNIT_EXPECT_EQ_MSG(test, a.install, 0, "CPU%u: install", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.sloppy, 0, "CPU%u: TESTVISOR_SLOPPY", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.reset, 0, "CPU%u: sloppy hand-back", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.refusal, (unsigned long)HVC_STUB_ERR,
-				    "CPU%u: the stub's refusal, read with the wrong HSCTLR.EE",
+				    "CPU%u: the stub's refusal byte-swapped: HSCTLR.EE not set up again",
 				    cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.reinstall, 0, "CPU%u: install again", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.diff, 0UL,
@@ -721,6 +725,11 @@ static void hyp_stub_held_cpu_stays_shallow(struct kunit *test)
 			break;
 		}
 		before = latency_limit(cpu);
+		if (!before) {
+			/* Someone keeps it shallow already: nothing to see. */
+			testvisor_destroy(&tv);
+			continue;
+		}
 		installed = work_on_cpu(cpu, install_on_cpu, &tv);
 		KUNIT_EXPECT_EQ_MSG(test, installed, 0, "CPU%u: install", cpu);
 		if (!installed) {
@@ -735,7 +744,8 @@ static void hyp_stub_held_cpu_stays_shallow(struct kunit *test)
 		cpus++;
 	}
 	cpus_read_unlock();
-	KUNIT_EXPECT_GT(test, cpus, 0U);
+	if (!cpus)
+		kunit_skip(test, "no CPU has the stub or a layer, and a latency limit to lose");
 }
 
 /*

@@ -168,18 +168,22 @@ SYM_FUNC_END(__hyp_stub_install_secondary)
 
 /*
  * hyp_state: HYP as the stub keeps it and SVC expects it, all but HVBAR:
- * no traps, no stage 2, HSCTLR with the MMU and caches off and the
- * kernel's endianness and instruction set for exceptions, the real MIDR
- * and MPIDR for SVC to read, the physical counter and timer for PL1,
- * CNTVOFF = 0, the GICv3 system registers for PL1; at \boot also a
- * virtual timer stopped that firmware left running (later it may be the
- * kernel's own: with CPU 0 entered in SVC the kernel uses the virtual
- * timer). Only coprocessor moves and \tmp: no memory access, so it runs
- * right whatever HSCTLR.EE was.
+ * no traps, no stage 2 (nor its TLB entries), HSCTLR with the MMU and
+ * caches off and the kernel's endianness and instruction set for
+ * exceptions, HDCR trapping nothing (HPMN as found), the real MIDR and
+ * MPIDR for SVC to read, the physical counter and timer for PL1, a zero
+ * CNTVOFF, the GICv3 system registers for PL1; at \boot also a virtual timer
+ * stopped that firmware left running (later it may be the kernel's own:
+ * with CPU 0 entered in SVC the kernel uses the virtual timer). Only
+ * coprocessor moves, barriers and \tmp: no memory access, so it runs right
+ * whatever HSCTLR.EE was.
  */
 	.macro	hyp_state, tmp, boot
 	mov	\tmp, #0
 	mcr	p15, 4, \tmp, c1, c1, 0	@ HCR: no traps, no stage 2
+	isb
+	mcr	p15, 4, \tmp, c8, c7, 4	@ TLBIALLNSNH: no stale stage 2
+	dsb	ish
 	mcr	p15, 4, \tmp, c1, c1, 2	@ HCPTR: no coprocessor traps
 	mcr	p15, 4, \tmp, c1, c1, 3	@ HSTR: no CP15 traps
  THUMB(	orr	\tmp, \tmp, #HSCTLR_TE	)
@@ -187,7 +191,7 @@ SYM_FUNC_END(__hyp_stub_install_secondary)
 	mcr	p15, 4, \tmp, c1, c0, 0	@ HSCTLR: MMU and caches off
 
 	mrc	p15, 4, \tmp, c1, c1, 1	@ HDCR: no debug or PMU traps,
-	and	\tmp, \tmp, #HDCR_HPMN	@ all counters left to PL1
+	and	\tmp, \tmp, #HDCR_HPMN	@ HPMN as it is
 	mcr	p15, 4, \tmp, c1, c1, 1
 
 	mrc	p15, 0, \tmp, c1, c0, 0	@ SCTLR as SVC expects it:
@@ -335,7 +339,7 @@ SYM_CODE_START(__hyp_stub_vectors)
 	bne	.Lrefuse			@ hold that address,
 	cmp	r1, #HVC_VECTORS_ALIGN		@ or it is 0: no vectors
 	blo	.Lrefuse
-	adr_l	r2, __hyp_stub_vectors		@ its own vectors: set HYP
+	adr	r2, __hyp_stub_vectors		@ its own vectors: set HYP
 	bic	r2, r2, #HVC_VECTORS_THUMB	@ up again, after a hand-back
  THUMB(	orr	r2, r2, #HVC_VECTORS_THUMB )	@ that left it otherwise;
 	cmp	r1, r2				@ before any load, and

@@ -95,13 +95,15 @@ tv_trap:
 
 	/*
 	 * An HVC: r0-r3 are ours. Its loads and stores in the kernel's
-	 * endianness, whatever HSCTLR.EE was (kept in r2 for CHECK).
+	 * endianness, whatever HSCTLR.EE made CPSR.E at the exception
+	 * (HSCTLR kept in r2 for CHECK); eret gives the caller its own back.
 	 */
 	mrc	p15, 4, r2, c1, c0, 0		@ HSCTLR
-	bic	r3, r2, #HSCTLR_EE
- ARM_BE8(orr	r3, r3, #HSCTLR_EE	)
-	mcr	p15, 4, r3, c1, c0, 0
-	isb
+#ifdef CONFIG_CPU_ENDIAN_BE8
+	setend	be
+#else
+	setend	le
+#endif
 	/* Every call resets the stack. */
 	adr	r3, hyp_testvisor_start
 	add	r3, r3, #PAGE_SIZE
@@ -263,7 +265,7 @@ tv_reset_sloppy:
 	eor	r0, r0, #HSCTLR_EE
 	mcr	p15, 4, r0, c1, c0, 0		@ HSCTLR: the other endianness
 	isb
-	b	tv_reset_vectors		@ no more loads or stores
+	b	tv_reset_vectors
 
 /* Putting back what SLOPPY kept, whatever the stub did meanwhile. */
 tv_reset_repair:

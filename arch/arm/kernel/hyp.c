@@ -83,10 +83,13 @@ static atomic_t hyp_held = ATOMIC_INIT(0);
  * every governor reads (cpuidle_governor_latency_req()). The cpuidle
  * driver's and the user's state bits are theirs, and stay untouched.
  *
- * The limit is set under dev_pm_qos's mutex, and a CPU is taken and handed
- * back with interrupts off (often in an IPI): the change queues a work
- * item on the CPU, which runs before the CPU idles again. Without
- * CONFIG_PM there is no limit, and the refusal alone keeps the CPU up.
+ * The limit changes under dev_pm_qos's mutex, and a CPU is taken and
+ * handed back with interrupts off (often in an IPI): the change queues a
+ * work item on the CPU, a high-priority kworker there, which updates a
+ * request made at boot (hyp_idle_init(): nothing to allocate then). Until
+ * it has run, the refusal alone keeps the CPU up, and a governor may pick
+ * a deep state and be refused a few times. Without CONFIG_PM there is no
+ * limit, and the refusal alone keeps the CPU up.
  */
 struct hyp_idle {
 	struct dev_pm_qos_request req;
@@ -95,32 +98,57 @@ struct hyp_idle {
 };
 
 static DEFINE_PER_CPU(struct hyp_idle, hyp_idle);
-static DEFINE_MUTEX(hyp_idle_mutex);
 
 /**
  * hyp_idle_sync() - a CPU's resume-latency limit follows its holder
  * @work: the CPU's work item
  *
  * A limit of 0 while a hypervisor holds the CPU, none otherwise. Reads
- * the holder when it runs: a change while it runs queues it again.
+ * the holder when it runs: a change while it runs queues it again (a work
+ * item never runs twice at once, so one CPU's updates are serialised).
  *
  * Context: process context (a kworker, bound to the CPU while it is
- * online); takes hyp_idle_mutex, then dev_pm_qos's own.
+ * online); takes dev_pm_qos's mutex.
  */
 static void hyp_idle_sync(struct work_struct *work)
 {
 	struct hyp_idle *idle = container_of(work, struct hyp_idle, work);
-	struct device *dev = get_cpu_device(idle->cpu);
 	bool held = READ_ONCE(*per_cpu_ptr(&hyp_holder, idle->cpu)) != HYP_NOT_HELD;
 
-	mutex_lock(&hyp_idle_mutex);
 	if (dev_pm_qos_request_active(&idle->req))
 		dev_pm_qos_update_request(&idle->req, held ? 0 :
 					  PM_QOS_RESUME_LATENCY_NO_CONSTRAINT);
-	else if (held && dev)
-		dev_pm_qos_add_request(dev, &idle->req, DEV_PM_QOS_RESUME_LATENCY, 0);
-	mutex_unlock(&hyp_idle_mutex);
 }
+
+/**
+ * hyp_idle_init() - every CPU's resume-latency request, with no limit yet
+ *
+ * Made once the CPU devices exist, before any hypervisor can take a CPU
+ * (only a module or later code can); a CPU already held is brought in step.
+ *
+ * Context: subsys_initcall_sync, process context; takes dev_pm_qos's mutex.
+ *
+ * Return: 0.
+ */
+static int __init hyp_idle_init(void)
+{
+	struct hyp_idle *idle;
+	struct device *dev;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		idle = per_cpu_ptr(&hyp_idle, cpu);
+		dev = get_cpu_device(cpu);
+		if (!dev || dev_pm_qos_add_request(dev, &idle->req, DEV_PM_QOS_RESUME_LATENCY,
+						   PM_QOS_RESUME_LATENCY_NO_CONSTRAINT) < 0)
+			pr_warn("CPU%u: no resume-latency request: held, it is only refused deep idle\n",
+				cpu);
+		else
+			queue_work_on(cpu, system_highpri_wq, &idle->work);
+	}
+	return 0;
+}
+subsys_initcall_sync(hyp_idle_init);
 
 /* This CPU's holder becomes @holder; keeps hyp_held and idle in step. */
 static void hyp_set_holder(u8 holder)
@@ -508,9 +536,9 @@ static int hyp_stub_here(void)
 }
 
 /* One HVC to whatever HVBAR points at; the caller checked it is safe. */
-static unsigned long hyp_hvc(unsigned long fn, unsigned long a1,
-			     unsigned long a2, unsigned long a3,
-			     struct hyp_stub_res *res)
+static notrace unsigned long hyp_hvc(unsigned long fn, unsigned long a1,
+				     unsigned long a2, unsigned long a3,
+				     struct hyp_stub_res *res)
 {
 	register unsigned long r0 asm("r0") = fn;
 	register unsigned long r1 asm("r1") = a1;
@@ -899,19 +927,21 @@ int hyp_claim_cpu(void)
 EXPORT_SYMBOL_GPL(hyp_claim_cpu);
 
 /*
- * After a hand-back: the stub sets up again what it and the kernel rely on
- * in HYP (HSCTLR.EE, no traps, VPIDR and VMPIDR, the physical timer for
- * PL1, CNTVOFF), whatever the hypervisor left there, when it is asked to
- * install its own vectors. HVBAR and HSCTLR.TE stay the hypervisor's to
- * put back: the stub cannot run without them. A layer keeps its own state,
- * and gets no such call.
+ * Where this CPU's stub has its vectors, or 0 if its provider is not the
+ * stub (a layer keeps its own state and gets no such call). Right after a
+ * hand-back, HVC_SET_VECTORS there has the stub set up again what it and
+ * the kernel rely on in HYP (HSCTLR.EE, no traps, no stage 2, VPIDR and
+ * VMPIDR, the physical timer for PL1, CNTVOFF), should the hypervisor
+ * have left any of it otherwise: a defence, not a licence (see
+ * Documentation/arm/hyp-abi.rst).
  *
- * Context: on this CPU, interrupts off, right after the hand-back.
+ * Context: on this CPU, interrupts off; before the hand-back, so that
+ * nothing but hyp_hvc() runs between the two calls.
  */
-static void hyp_stub_reinit(void)
+static phys_addr_t hyp_stub_home(void)
 {
-	if (hyp_cpu_provider(smp_processor_id()) == HYP_PROVIDER_STUB)
-		hyp_hvc(HVC_SET_VECTORS, hyp_stub_vectors_phys(), 0, 0, NULL);
+	return hyp_cpu_provider(smp_processor_id()) == HYP_PROVIDER_STUB ?
+	       hyp_stub_vectors_phys() : 0;
 }
 
 /**
@@ -920,7 +950,7 @@ static void hyp_stub_reinit(void)
  * The hypervisor that claimed this CPU has written the stub's vectors
  * (hyp_stub_vectors_phys()) back to HVBAR. The kernel checks that the stub
  * answers (its UID), has it set the rest of HYP up again
- * (hyp_stub_reinit()), then sends this CPU stub calls again and
+ * (hyp_stub_home()), then sends this CPU stub calls again and
  * engages the lock here if hyp_stub_lock() was called meanwhile. A claim
  * outlives the CPU going offline and coming back; if it came back in SVC,
  * where no HVC may be issued, the claim just ends. Call with preemption
@@ -933,6 +963,7 @@ int hyp_release_cpu(void)
 {
 	unsigned long flags;
 	struct hyp_stub_info info;
+	phys_addr_t home;
 	int ret = 0;
 
 	local_irq_save(flags);
@@ -943,7 +974,9 @@ int hyp_release_cpu(void)
 	} else if (!hyp_provider_answers(&info)) {
 		ret = -EIO;
 	} else {
-		hyp_stub_reinit();
+		home = hyp_stub_home();
+		if (home)
+			hyp_hvc(HVC_SET_VECTORS, home, 0, 0, NULL);
 		hyp_set_holder(HYP_NOT_HELD);
 		hyp_stub_lock_this_cpu(NULL);
 	}
@@ -958,7 +991,7 @@ EXPORT_SYMBOL_GPL(hyp_release_cpu);
  * Issues HVC_RESET_VECTORS: a hypervisor installed with hyp_set_vectors()
  * must then restore the stub's vectors (hyp_stub_vectors_phys()) and
  * HSCTLR.TE; the stub itself just succeeds. The stub then sets the rest
- * of HYP up again (hyp_stub_reinit()). Allowed when the stub is locked.
+ * of HYP up again (hyp_stub_home()). Allowed when the stub is locked.
  * A claimed CPU is
  * handed back by its hypervisor, then hyp_release_cpu(). Call with
  * preemption disabled.
@@ -969,6 +1002,7 @@ EXPORT_SYMBOL_GPL(hyp_release_cpu);
 int hyp_reset_vectors(void)
 {
 	unsigned long flags;
+	phys_addr_t home;
 	int ret = -ENODEV;
 
 	local_irq_save(flags);
@@ -977,9 +1011,11 @@ int hyp_reset_vectors(void)
 	} else if (__this_cpu_read(hyp_holder) == HYP_HELD_BY_CLAIM) {
 		ret = -EBUSY;
 	} else {
+		home = hyp_stub_home();
 		ret = hyp_hvc(HVC_RESET_VECTORS, 0, 0, 0, NULL) ? -EIO : 0;
 		if (!ret) {
-			hyp_stub_reinit();
+			if (home)
+				hyp_hvc(HVC_SET_VECTORS, home, 0, 0, NULL);
 			hyp_set_holder(HYP_NOT_HELD);
 			hyp_stub_lock_this_cpu(NULL);
 		}
