@@ -143,7 +143,7 @@ static int __init hyp_idle_init(void)
 						   PM_QOS_RESUME_LATENCY_NO_CONSTRAINT) < 0)
 			pr_warn("CPU%u: no resume-latency request: held, it is only refused deep idle\n",
 				cpu);
-		else
+		else if (READ_ONCE(*per_cpu_ptr(&hyp_holder, cpu)) != HYP_NOT_HELD)
 			queue_work_on(cpu, system_highpri_wq, &idle->work);
 	}
 	return 0;
