@@ -67,6 +67,13 @@
 #define TV_SLOPPY	1		/* the next reset is sloppy */
 #define TV_REPAIR	2		/* the next reset puts it all back */
 
+/* tv_diff OFF, BIT: r0 |= BIT if r2 is not the word SLOPPY kept at OFF. */
+	.macro	tv_diff, off, bit
+	ldr	r3, [r1, #\off]
+	cmp	r2, r3
+	orrne	r0, r0, #\bit
+	.endm
+
 	.macro	mov32, reg, val
 	movw	\reg, #:lower16:\val
 	movt	\reg, #:upper16:\val
@@ -182,21 +189,13 @@ tv_sloppy:
 tv_check:
 	adr	r1, tv_saved
 	mov	r0, #0
-	ldr	r3, [r1, #SAVED_HSCTLR]		@ r2: HSCTLR at the call
-	cmp	r2, r3
-	orrne	r0, r0, #TESTVISOR_DIFF_HSCTLR
+	tv_diff	SAVED_HSCTLR, TESTVISOR_DIFF_HSCTLR	@ r2: HSCTLR at the call
 	mrc	p15, 4, r2, c1, c1, 0		@ HCR
-	ldr	r3, [r1, #SAVED_HCR]
-	cmp	r2, r3
-	orrne	r0, r0, #TESTVISOR_DIFF_HCR
+	tv_diff	SAVED_HCR, TESTVISOR_DIFF_HCR
 	mrc	p15, 4, r2, c1, c1, 3		@ HSTR
-	ldr	r3, [r1, #SAVED_HSTR]
-	cmp	r2, r3
-	orrne	r0, r0, #TESTVISOR_DIFF_HSTR
+	tv_diff	SAVED_HSTR, TESTVISOR_DIFF_HSTR
 	mrc	p15, 4, r2, c14, c1, 0		@ CNTHCTL
-	ldr	r3, [r1, #SAVED_CNTHCTL]
-	cmp	r2, r3
-	orrne	r0, r0, #TESTVISOR_DIFF_CNTHCTL
+	tv_diff	SAVED_CNTHCTL, TESTVISOR_DIFF_CNTHCTL
 	mrrc	p15, 4, r2, r3, c14		@ CNTVOFF
 	push	{r4}
 	ldr	r4, [r1, #SAVED_CNTVOFF]
@@ -206,13 +205,9 @@ tv_check:
 	pop	{r4}
 	orrne	r0, r0, #TESTVISOR_DIFF_CNTVOFF
 	mrc	p15, 4, r2, c0, c0, 0		@ VPIDR
-	ldr	r3, [r1, #SAVED_VPIDR]
-	cmp	r2, r3
-	orrne	r0, r0, #TESTVISOR_DIFF_VPIDR
+	tv_diff	SAVED_VPIDR, TESTVISOR_DIFF_VPIDR
 	mrc	p15, 4, r2, c0, c0, 5		@ VMPIDR
-	ldr	r3, [r1, #SAVED_VMPIDR]
-	cmp	r2, r3
-	orrne	r0, r0, #TESTVISOR_DIFF_VMPIDR
+	tv_diff	SAVED_VMPIDR, TESTVISOR_DIFF_VMPIDR
 	eret
 
 tv_reset:
