@@ -989,10 +989,10 @@ EXPORT_SYMBOL_GPL(hyp_release_cpu);
  * hyp_reset_vectors() - hand HYP on this CPU back to the stub
  *
  * Issues HVC_RESET_VECTORS: a hypervisor installed with hyp_set_vectors()
- * must then restore the stub's vectors (hyp_stub_vectors_phys()) and
- * HSCTLR.TE; the stub itself just succeeds. The stub then sets the rest
- * of HYP up again (hyp_stub_home()). Allowed when the stub is locked.
- * A claimed CPU is
+ * must then restore the stub's vectors (hyp_stub_vectors_phys()) and the
+ * HYP state Documentation/arm/hyp-abi.rst lists; the stub itself just
+ * succeeds. Right after, the stub sets that state up again as a defence
+ * (hyp_stub_home()). Allowed when the stub is locked. A claimed CPU is
  * handed back by its hypervisor, then hyp_release_cpu(). Call with
  * preemption disabled.
  *
