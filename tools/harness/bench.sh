@@ -262,7 +262,8 @@ for f in text data bss; do
 done
 fig vmlinux_text_data_bytes "$(textdata "$P/vmlinux")" "$(textdata "$B/vmlinux")" bytes
 fig zimage_bytes "$(stat -c %s "$P/arch/arm/boot/zImage")" "$(stat -c %s "$B/arch/arm/boot/zImage")" bytes
-for o in arch/arm/kernel/hyp-stub.o arch/arm/boot/compressed/hyp-stub.o arch/arm/kernel/hyp.o; do
+for o in arch/arm/kernel/hyp-stub.o arch/arm/boot/compressed/hyp-stub.o arch/arm/kernel/hyp.o \
+	 arch/arm/kernel/hyp-layer.o arch/arm/kernel/hyp-sysfs.o; do
 	tag=$(echo "$o" | sed 's|arch/arm/||; s|[/.-]|_|g')
 	fig "${tag}_text_bytes" "$(objsize "$P/$o" 1)" "$(objsize "$B/$o" 1)" bytes
 	fig "${tag}_data_bytes" "$(objsize "$P/$o" 2)" "$(objsize "$B/$o" 2)" bytes

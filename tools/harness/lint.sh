@@ -16,10 +16,12 @@ set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-OUR_C=(arch/arm/kernel/hyp.c arch/arm/kernel/hyp-stub-test.c)
+OUR_C=(arch/arm/kernel/hyp.c arch/arm/kernel/hyp-layer.c arch/arm/kernel/hyp-sysfs.c
+       arch/arm/kernel/hyp.h arch/arm/kernel/hyp-stub-test.c)
 # The decompressor's copy of the stub is not here: built as a single target
 # it would miss its directory's flags (-DZIMAGE); the zImages cover it.
-OUR_OBJS=(arch/arm/kernel/hyp.o arch/arm/kernel/hyp-stub.o arch/arm/kernel/hyp-stub-test.o
+OUR_OBJS=(arch/arm/kernel/hyp.o arch/arm/kernel/hyp-layer.o arch/arm/kernel/hyp-sysfs.o
+	  arch/arm/kernel/hyp-stub.o arch/arm/kernel/hyp-stub-test.o
 	  arch/arm/kernel/hyp-testvisor.o)
 
 case ${1:-} in

@@ -3,12 +3,11 @@
  * The kernel side of the HYP stub (hyp-stub.S): the mode each CPU last
  * entered the kernel in, and the boot report.
  *
- * The calls a hypervisor uses to install itself in HYP mode, and the lock.
- *
- * What sysfs shows of them.
+ * The calls a hypervisor uses to install itself in HYP mode, and the lock;
+ * hyp-sysfs.c shows them in sysfs.
  *
  * The same calls through a HYP layer that firmware keeps resident when it
- * enters the kernel in SVC, found through the device tree.
+ * enters the kernel in SVC: hyp-layer.c finds it and checks each CPU.
  *
  * See Documentation/arm/hyp-abi.rst.
  */
@@ -34,12 +33,10 @@
 #include <linux/suspend.h>
 #include <asm/memory.h>
 #include <asm/opcodes-virt.h>
+
+#include "hyp.h"
 #include <linux/cpu.h>
 #include <linux/device.h>
-#include <linux/kstrtox.h>
-#include <linux/sysfs.h>
-#include <linux/of.h>
-#include <asm/traps.h>
 
 /* Filled in by hyp-stub.S, indexed by logical CPU; 0: never entered. */
 extern u32 __hyp_cpu_mode[NR_CPUS];
@@ -195,7 +192,7 @@ static const char hyp_mode_names[][4] = {
 	[SYSTEM_MODE - USR_MODE] = "sys",
 };
 
-static noinline const char *hyp_mode_name(int mode)
+noinline const char *hyp_mode_name(int mode)
 {
 	unsigned int i = mode - USR_MODE;
 
@@ -225,16 +222,6 @@ noinline int hyp_cpu_last_entry_mode(unsigned int cpu)
 	return READ_ONCE(__hyp_cpu_mode[cpu]) & MODE_MASK;
 }
 EXPORT_SYMBOL_GPL(hyp_cpu_last_entry_mode);
-
-/*
- * The firmware's HYP layer: the device tree says it is there, and the boot
- * CPU checked that it answers as one; then each CPU that enters in SVC is
- * checked before the kernel sends it any other call.
- */
-static bool hyp_layer_found;
-static bool hyp_layer_locked;			/* it has its lock */
-static phys_addr_t hyp_layer_vectors;		/* where HVBAR goes back to */
-static DEFINE_PER_CPU(bool, hyp_layer_here);	/* answered at its last entry */
 
 /**
  * hyp_cpu_provider() - where a CPU's HYP comes from
@@ -269,7 +256,7 @@ EXPORT_SYMBOL_GPL(hyp_cpu_provider);
  * say. Takes hyp_refresh_lock: never on the restart path, which a panic
  * may take while another CPU holds it (hyp_soft_restart_in_hyp()).
  */
-static void hyp_refresh(void)
+void hyp_refresh(void)
 {
 	bool mixed = false, all_abi = true;
 	bool any_hyp = false;
@@ -519,6 +506,24 @@ bool is_hyp_mode_mismatched(void)
 }
 EXPORT_SYMBOL_GPL(is_hyp_mode_mismatched);
 
+/*
+ * The system's entry mode as sysfs words it: the mode every CPU that has
+ * entered last entered in, or "mixed".
+ */
+const char *hyp_system_mode_name(void)
+{
+	hyp_records_read();
+	if (READ_ONCE(hyp_mixed))
+		return "mixed";
+	return hyp_mode_name(READ_ONCE(hyp_common_mode));
+}
+
+/* Whether a hypervisor holds this CPU. On this CPU, interrupts off. */
+bool hyp_this_cpu_held(void)
+{
+	return __this_cpu_read(hyp_holder) != HYP_NOT_HELD;
+}
+
 /* Whether this CPU has HYP the kernel may call (hyp_cpu_provider()). */
 static bool hyp_this_cpu_has_stub(void)
 {
@@ -536,9 +541,9 @@ static int hyp_stub_here(void)
 }
 
 /* One HVC to whatever HVBAR points at; the caller checked it is safe. */
-static notrace unsigned long hyp_hvc(unsigned long fn, unsigned long a1,
-				     unsigned long a2, unsigned long a3,
-				     struct hyp_stub_res *res)
+notrace unsigned long hyp_hvc(unsigned long fn, unsigned long a1,
+			      unsigned long a2, unsigned long a3,
+			      struct hyp_stub_res *res)
 {
 	register unsigned long r0 asm("r0") = fn;
 	register unsigned long r1 asm("r1") = a1;
@@ -563,7 +568,7 @@ static notrace unsigned long hyp_hvc(unsigned long fn, unsigned long a1,
  * and major revision); if so, @info gets its state. Stops at the
  * first answer that is not ours: a hypervisor holding HYP gets one call.
  */
-static bool hyp_provider_answers(struct hyp_stub_info *info)
+bool hyp_provider_answers(struct hyp_stub_info *info)
 {
 	struct hyp_stub_res res;
 
@@ -582,171 +587,6 @@ static bool hyp_provider_answers(struct hyp_stub_info *info)
 	info->state = res.a2;
 	info->vectors = res.a3;
 	return true;
-}
-
-/*
- * The first HVC on a CPU entered in SVC goes where the device tree says a
- * layer is. If there is none, HVC may be UNDEFINED (SCR.HCE clear): this
- * hook, on while the CPU probes, turns that into a failed call.
- */
-enum { HYP_PROBE_OFF, HYP_PROBE_ON, HYP_PROBE_UNDEFINED };
-static DEFINE_PER_CPU(u8, hyp_hvc_probe);
-
-static int hyp_hvc_undef(struct pt_regs *regs, u32 instr)
-{
-	if (__this_cpu_read(hyp_hvc_probe) != HYP_PROBE_ON)
-		return 1;
-	__this_cpu_write(hyp_hvc_probe, HYP_PROBE_UNDEFINED);
-	regs->ARM_r0 = SMCCC_RET_NOT_SUPPORTED;
-	regs->ARM_pc += 4;			/* HVC is 32-bit in both sets */
-	return 0;
-}
-
-static struct undef_hook hyp_hvc_hook = {
-#ifdef CONFIG_THUMB2_KERNEL
-	.instr_mask	= 0xfff0f000,		/* HVC (T1), any immediate */
-	.instr_val	= 0xf7e08000,
-	.cpsr_mask	= MODE_MASK | PSR_T_BIT,
-	.cpsr_val	= SVC_MODE | PSR_T_BIT,
-#else
-	.instr_mask	= 0xfff000f0,		/* HVC (A1), any immediate */
-	.instr_val	= 0xe1400070,
-	.cpsr_mask	= MODE_MASK | PSR_T_BIT,
-	.cpsr_val	= SVC_MODE,
-#endif
-	.fn		= hyp_hvc_undef,
-};
-
-/*
- * Whether the firmware's layer answers on this CPU, which entered in SVC,
- * with vectors HVBAR can hold, and @vectors if not 0 (the boot CPU's). If
- * so, the CPU is over the layer, takes in its lock, and @info gets its
- * state. -ENODEV: HVC is undefined here; -EIO: what answers is not a
- * layer of this ABI, or not the same one. Interrupts off.
- */
-static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
-{
-	struct hyp_stub_res res;
-	bool undefined;
-
-	__this_cpu_write(hyp_hvc_probe, HYP_PROBE_ON);
-	hyp_hvc(ARM_SMCCC_VERSION_FUNC_ID, 0, 0, 0, &res);
-	undefined = __this_cpu_read(hyp_hvc_probe) == HYP_PROBE_UNDEFINED;
-	__this_cpu_write(hyp_hvc_probe, HYP_PROBE_OFF);
-	if (undefined)
-		return -ENODEV;
-	if ((res.a0 & BIT(31)) || res.a0 < ARM_SMCCC_VERSION_1_1 ||
-	    !hyp_provider_answers(info) ||
-	    !(info->features & HVC_ABI_FEAT_FIRMWARE) ||
-	    (info->vectors & (HVC_VECTORS_ALIGN - 2)) ||
-	    !(info->vectors & ~HVC_VECTORS_THUMB) ||
-	    (vectors && info->vectors != vectors))
-		return -EIO;
-	__this_cpu_write(hyp_layer_here, true);
-	/* Only ever set here: hyp_resume() clears it when the layer may be new. */
-	if (info->state & HVC_ABI_STATE_LOCKED) {
-		WRITE_ONCE(hyp_locked, true);
-		WRITE_ONCE(hyp_layer_locked, true);
-	}
-	return 0;
-}
-
-/*
- * A CPU has just entered: if it entered in SVC and the boot CPU found the
- * layer, check it is here too. A CPU a hypervisor holds is left to it:
- * the check and the calls run with interrupts off, so that no install
- * (an IPI) comes between them.
- */
-static void hyp_layer_check_this_cpu(void)
-{
-	unsigned int cpu = smp_processor_id();
-	struct hyp_stub_info info;
-	unsigned long flags;
-	int ret;
-
-	if (!READ_ONCE(hyp_layer_found))
-		return;
-	local_irq_save(flags);
-	if (__this_cpu_read(hyp_holder) != HYP_NOT_HELD)
-		goto out;
-	__this_cpu_write(hyp_layer_here, false);
-	if (hyp_cpu_last_entry_mode(cpu) != SVC_MODE)
-		goto out;
-	ret = hyp_layer_answers(&info, hyp_layer_vectors);
-	if (ret)
-		pr_warn("CPU%u: the HYP layer does not answer here (%d): no HYP on this CPU\n",
-			cpu, ret);
-out:
-	local_irq_restore(flags);
-}
-
-/*
- * Scenario 2 of hyp-abi.rst: firmware entered the kernel in SVC and keeps a
- * HYP layer, which the device tree describes. Trust it only once the boot
- * CPU has checked it answers. A tree that lies costs a warning where HVC
- * is undefined (SCR.HCE clear); with HCE set, the HVC goes wherever HVBAR
- * points, which nothing here can check: the node is the firmware's
- * promise that an HVC returns.
- */
-static void __init hyp_layer_probe(void)
-{
-	int mode = hyp_cpu_last_entry_mode(smp_processor_id());
-	struct hyp_stub_info info;
-	struct device_node *np;
-	unsigned long flags;
-	int ret;
-
-	/*
-	 * The binding puts the node at one path: looking it up costs a few
-	 * name compares on every boot, where a search for the compatible
-	 * string reads every node of the tree.
-	 */
-	np = of_find_node_by_path("/firmware/hyp-layer");
-	if (!np)
-		return;
-	if (!of_device_is_compatible(np, "linux,arm-hyp-layer") ||
-	    !of_device_is_available(np))
-		goto out;
-	if (of_property_match_string(np, "method", "hvc")) {
-		pr_warn("HYP layer: no method, or not \"hvc\": ignored\n");
-		goto out;
-	}
-	if (mode != SVC_MODE) {
-		pr_info("HYP layer: entered in %s mode, not over the layer: ignored\n",
-			hyp_mode_name(mode));
-		goto out;
-	}
-	register_undef_hook(&hyp_hvc_hook);
-	local_irq_save(flags);
-	ret = hyp_layer_answers(&info, 0);
-	local_irq_restore(flags);
-	if (ret) {
-		pr_warn("HYP layer: in the device tree, but %s: booting without it\n",
-			ret == -ENODEV ? "HVC is undefined" :
-			"what answers HVC is not one");
-		goto out;
-	}
-	hyp_layer_vectors = info.vectors;
-	WRITE_ONCE(hyp_layer_found, true);
-	pr_info("HYP layer: ABI %u.%u, vectors at %pa%s\n", info.version >> 16,
-		info.version & 0xffff, &hyp_layer_vectors,
-		info.state & HVC_ABI_STATE_LOCKED ? ", locked" : "");
-out:
-	of_node_put(np);
-}
-
-/**
- * hyp_layer_init() - find the firmware's HYP layer before IRQs and timers
- *
- * Called by init_IRQ(), after the per-CPU areas exist and before the GIC
- * and timer drivers ask is_hyp_mode_available(): over a layer they are set
- * up as in a HYP boot (split EOI, the physical timer), which is what a
- * hypervisor installing later expects of the kernel it hosts.
- */
-void __init hyp_layer_init(void)
-{
-	hyp_layer_probe();
-	hyp_refresh();
 }
 
 /**
@@ -1077,6 +917,21 @@ bool hyp_stub_locked(void)
 }
 EXPORT_SYMBOL_GPL(hyp_stub_locked);
 
+/*
+ * The layer came locked (an earlier kernel locked it): so is the kernel.
+ * Any context: one store, of a lock that is never taken back.
+ */
+void hyp_stub_lock_adopt(void)
+{
+	WRITE_ONCE(hyp_locked, true);
+}
+
+/* Whether the lock has been asked for; there is no taking it back. */
+bool hyp_stub_lock_asked(void)
+{
+	return READ_ONCE(hyp_locked);
+}
+
 /**
  * hyp_stub_lock() - refuse HVC_SET_VECTORS on every CPU until reboot
  *
@@ -1376,132 +1231,3 @@ static int __init hyp_stub_early_init(void)
 	return ret < 0 ? ret : 0;
 }
 early_initcall(hyp_stub_early_init);
-
-static const char *const hyp_provider_names[] = {
-	[HYP_PROVIDER_NONE]	= "none",
-	[HYP_PROVIDER_STUB]	= "stub",
-	[HYP_PROVIDER_FIRMWARE]	= "firmware",
-};
-
-static ssize_t hyp_show(struct device *dev, struct device_attribute *attr,
-			char *buf);
-
-/* Each CPU's, in /sys/devices/system/cpu/cpuN/hyp. */
-static struct device_attribute dev_attr_last_entry_mode =
-	__ATTR(last_entry_mode, 0444, hyp_show, NULL);
-static struct device_attribute dev_attr_hyp_provider =
-	__ATTR(provider, 0444, hyp_show, NULL);
-
-/* The system's, in /sys/devices/system/cpu/hyp: its summary, and the lock. */
-static struct device_attribute dev_attr_system_last_entry_mode =
-	__ATTR(last_entry_mode, 0444, hyp_show, NULL);
-
-/* One show routine for the four files: each is one word. */
-static ssize_t hyp_show(struct device *dev, struct device_attribute *attr,
-			char *buf)
-{
-	const char *word;
-	int provider;
-
-	if (attr == &dev_attr_last_entry_mode) {
-		word = hyp_mode_name(hyp_cpu_last_entry_mode(dev->id));
-	} else if (attr == &dev_attr_hyp_provider) {
-		provider = hyp_cpu_provider(dev->id);
-		if (provider < 0)
-			return provider;
-		word = hyp_provider_names[provider];
-	} else if (attr == &dev_attr_system_last_entry_mode) {
-		hyp_records_read();
-		word = READ_ONCE(hyp_mixed) ? "mixed" :
-		       hyp_mode_name(READ_ONCE(hyp_common_mode));
-	} else {
-		word = hyp_stub_locked() ? "1" : "0";
-	}
-	return sysfs_emit(buf, "%s\n", word);
-}
-
-static ssize_t hyp_stub_lock_store(struct device *dev,
-				   struct device_attribute *attr,
-				   const char *buf, size_t count)
-{
-	bool lock;
-	int ret;
-
-	ret = kstrtobool(buf, &lock);
-	if (ret)
-		return ret;
-	/* Asked for is enough: a pending lock cannot be taken back either. */
-	if (!lock)
-		return READ_ONCE(hyp_locked) ? -EPERM : count;
-	ret = hyp_stub_lock();
-	return ret ? ret : count;
-}
-
-static struct device_attribute dev_attr_hyp_stub_lock =
-	__ATTR(lock, 0644, hyp_show, hyp_stub_lock_store);
-
-static struct attribute *hyp_cpu_attrs[] = {
-	&dev_attr_last_entry_mode.attr,
-	&dev_attr_hyp_provider.attr,
-	NULL
-};
-
-static const struct attribute_group hyp_cpu_group = {
-	.name = "hyp",
-	.attrs = hyp_cpu_attrs,
-};
-
-static struct attribute *hyp_system_attrs[] = {
-	&dev_attr_system_last_entry_mode.attr,
-	&dev_attr_hyp_stub_lock.attr,
-	NULL
-};
-
-static const struct attribute_group hyp_system_group = {
-	.name = "hyp",
-	.attrs = hyp_system_attrs,
-};
-
-static int __init hyp_stub_sysfs_init(void)
-{
-	struct device *dev;
-	unsigned int cpu;
-	int ret;
-
-	/*
-	 * The cpu subsystem's root device, /sys/devices/system/cpu, is where
-	 * it puts every CPU's device: the boot CPU's parent is that root.
-	 * register_cpu() sets a CPU device's groups itself, and takes none
-	 * from the architecture: ours are added right after the CPU devices
-	 * are registered (topology_init() or cpu_dev_init(), which on ARM
-	 * register every possible CPU once, hotplug or not), and before
-	 * rootfs_initcall: until then no user space exists and no uevent
-	 * helper may run, so nothing that heard a CPU device's "add" can look
-	 * for these files before they are there.
-	 */
-	dev = get_cpu_device(0);
-	if (!dev)
-		return -ENODEV;
-	ret = sysfs_create_group(dev->kobj.parent, &hyp_system_group);
-	if (ret)
-		return ret;
-	for_each_possible_cpu(cpu) {
-		dev = get_cpu_device(cpu);
-		if (dev) {
-			ret = sysfs_create_group(&dev->kobj, &hyp_cpu_group);
-			if (ret)
-				goto undo;
-		}
-	}
-	return 0;
-undo:
-	/* No half set of files: remove the groups made so far, and the root's. */
-	while (cpu--) {
-		dev = get_cpu_device(cpu);
-		if (dev)
-			sysfs_remove_group(&dev->kobj, &hyp_cpu_group);
-	}
-	sysfs_remove_group(get_cpu_device(0)->kobj.parent, &hyp_system_group);
-	return ret;
-}
-subsys_initcall_sync(hyp_stub_sysfs_init);

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The firmware's HYP layer: scenario 2 of the HYP stub's ABI, where
+ * firmware enters the kernel in SVC and keeps a HYP layer of its own that
+ * answers the stub's calls. Found through the device tree, trusted once
+ * the boot CPU has checked that it answers, and checked again on each CPU
+ * that enters over it; hyp.c then sends it the same calls as the stub.
+ *
+ * See Documentation/arm/hyp-abi.rst and
+ * Documentation/devicetree/bindings/firmware/linux,arm-hyp-layer.yaml.
+ */
+
+#define pr_fmt(fmt) "CPU: " fmt
+
+#include <linux/init.h>
+#include <linux/irqflags.h>
+#include <linux/of.h>
+#include <linux/percpu.h>
+#include <linux/printk.h>
+#include <linux/smp.h>
+#include <asm/opcodes-virt.h>
+#include <asm/traps.h>
+#include <asm/virt.h>
+
+#include "hyp.h"
+
+/*
+ * The layer's state: found by the boot CPU (hyp_layer_probe()), then, for
+ * each CPU, whether it answered at that CPU's last entry.
+ */
+bool hyp_layer_found;
+bool hyp_layer_locked;
+phys_addr_t hyp_layer_vectors;
+DEFINE_PER_CPU(bool, hyp_layer_here);
+
+/*
+ * The first HVC on a CPU entered in SVC goes where the device tree says a
+ * layer is. If there is none, HVC may be UNDEFINED (SCR.HCE clear): this
+ * hook, on while the CPU probes, turns that into a failed call.
+ */
+enum { HYP_PROBE_OFF, HYP_PROBE_ON, HYP_PROBE_UNDEFINED };
+static DEFINE_PER_CPU(u8, hyp_hvc_probe);
+
+static int hyp_hvc_undef(struct pt_regs *regs, u32 instr)
+{
+	if (__this_cpu_read(hyp_hvc_probe) != HYP_PROBE_ON)
+		return 1;
+	__this_cpu_write(hyp_hvc_probe, HYP_PROBE_UNDEFINED);
+	regs->ARM_r0 = SMCCC_RET_NOT_SUPPORTED;
+	regs->ARM_pc += 4;			/* HVC is 32-bit in both sets */
+	return 0;
+}
+
+static struct undef_hook hyp_hvc_hook = {
+#ifdef CONFIG_THUMB2_KERNEL
+	.instr_mask	= 0xfff0f000,		/* HVC (T1), any immediate */
+	.instr_val	= 0xf7e08000,
+	.cpsr_mask	= MODE_MASK | PSR_T_BIT,
+	.cpsr_val	= SVC_MODE | PSR_T_BIT,
+#else
+	.instr_mask	= 0xfff000f0,		/* HVC (A1), any immediate */
+	.instr_val	= 0xe1400070,
+	.cpsr_mask	= MODE_MASK | PSR_T_BIT,
+	.cpsr_val	= SVC_MODE,
+#endif
+	.fn		= hyp_hvc_undef,
+};
+
+/*
+ * Whether the firmware's layer answers on this CPU, which entered in SVC,
+ * with vectors HVBAR can hold, and @vectors if not 0 (the boot CPU's). If
+ * so, the CPU is over the layer, takes in its lock, and @info gets its
+ * state. -ENODEV: HVC is undefined here; -EIO: what answers is not a
+ * layer of this ABI, or not the same one. Interrupts off.
+ */
+static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
+{
+	struct hyp_stub_res res;
+	bool undefined;
+
+	__this_cpu_write(hyp_hvc_probe, HYP_PROBE_ON);
+	hyp_hvc(ARM_SMCCC_VERSION_FUNC_ID, 0, 0, 0, &res);
+	undefined = __this_cpu_read(hyp_hvc_probe) == HYP_PROBE_UNDEFINED;
+	__this_cpu_write(hyp_hvc_probe, HYP_PROBE_OFF);
+	if (undefined)
+		return -ENODEV;
+	if ((res.a0 & BIT(31)) || res.a0 < ARM_SMCCC_VERSION_1_1 ||
+	    !hyp_provider_answers(info) ||
+	    !(info->features & HVC_ABI_FEAT_FIRMWARE) ||
+	    (info->vectors & (HVC_VECTORS_ALIGN - 2)) ||
+	    !(info->vectors & ~HVC_VECTORS_THUMB) ||
+	    (vectors && info->vectors != vectors))
+		return -EIO;
+	__this_cpu_write(hyp_layer_here, true);
+	/* Only ever set here: hyp_resume() clears it when the layer may be new. */
+	if (info->state & HVC_ABI_STATE_LOCKED) {
+		hyp_stub_lock_adopt();
+		WRITE_ONCE(hyp_layer_locked, true);
+	}
+	return 0;
+}
+
+/*
+ * A CPU has just entered: if it entered in SVC and the boot CPU found the
+ * layer, check it is here too. A CPU a hypervisor holds is left to it:
+ * the check and the calls run with interrupts off, so that no install
+ * (an IPI) comes between them.
+ */
+void hyp_layer_check_this_cpu(void)
+{
+	unsigned int cpu = smp_processor_id();
+	struct hyp_stub_info info;
+	unsigned long flags;
+	int ret;
+
+	if (!READ_ONCE(hyp_layer_found))
+		return;
+	local_irq_save(flags);
+	if (hyp_this_cpu_held())
+		goto out;
+	__this_cpu_write(hyp_layer_here, false);
+	if (hyp_cpu_last_entry_mode(cpu) != SVC_MODE)
+		goto out;
+	ret = hyp_layer_answers(&info, hyp_layer_vectors);
+	if (ret)
+		pr_warn("CPU%u: the HYP layer does not answer here (%d): no HYP on this CPU\n",
+			cpu, ret);
+out:
+	local_irq_restore(flags);
+}
+
+/*
+ * Scenario 2 of hyp-abi.rst: firmware entered the kernel in SVC and keeps a
+ * HYP layer, which the device tree describes. Trust it only once the boot
+ * CPU has checked it answers. A tree that lies costs a warning where HVC
+ * is undefined (SCR.HCE clear); with HCE set, the HVC goes wherever HVBAR
+ * points, which nothing here can check: the node is the firmware's
+ * promise that an HVC returns.
+ */
+static void __init hyp_layer_probe(void)
+{
+	int mode = hyp_cpu_last_entry_mode(smp_processor_id());
+	struct hyp_stub_info info;
+	struct device_node *np;
+	unsigned long flags;
+	int ret;
+
+	/*
+	 * The binding puts the node at one path: looking it up costs a few
+	 * name compares on every boot, where a search for the compatible
+	 * string reads every node of the tree.
+	 */
+	np = of_find_node_by_path("/firmware/hyp-layer");
+	if (!np)
+		return;
+	if (!of_device_is_compatible(np, "linux,arm-hyp-layer") ||
+	    !of_device_is_available(np))
+		goto out;
+	if (of_property_match_string(np, "method", "hvc")) {
+		pr_warn("HYP layer: no method, or not \"hvc\": ignored\n");
+		goto out;
+	}
+	if (mode != SVC_MODE) {
+		pr_info("HYP layer: entered in %s mode, not over the layer: ignored\n",
+			hyp_mode_name(mode));
+		goto out;
+	}
+	register_undef_hook(&hyp_hvc_hook);
+	local_irq_save(flags);
+	ret = hyp_layer_answers(&info, 0);
+	local_irq_restore(flags);
+	if (ret) {
+		pr_warn("HYP layer: in the device tree, but %s: booting without it\n",
+			ret == -ENODEV ? "HVC is undefined" :
+			"what answers HVC is not one");
+		goto out;
+	}
+	hyp_layer_vectors = info.vectors;
+	WRITE_ONCE(hyp_layer_found, true);
+	pr_info("HYP layer: ABI %u.%u, vectors at %pa%s\n", info.version >> 16,
+		info.version & 0xffff, &hyp_layer_vectors,
+		info.state & HVC_ABI_STATE_LOCKED ? ", locked" : "");
+out:
+	of_node_put(np);
+}
+
+/**
+ * hyp_layer_init() - find the firmware's HYP layer before IRQs and timers
+ *
+ * Called by init_IRQ(), after the per-CPU areas exist and before the GIC
+ * and timer drivers ask is_hyp_mode_available(): over a layer they are set
+ * up as in a HYP boot (split EOI, the physical timer), which is what a
+ * hypervisor installing later expects of the kernel it hosts.
+ */
+void __init hyp_layer_init(void)
+{
+	hyp_layer_probe();
+	hyp_refresh();
+}
