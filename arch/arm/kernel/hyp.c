@@ -243,7 +243,7 @@ noinline int hyp_cpu_provider(unsigned int cpu)
 		return mode;
 	if (mode == HYP_MODE)
 		return HYP_PROVIDER_STUB;
-	if (mode && READ_ONCE(per_cpu(hyp_layer_here, cpu)))
+	if (mode && hyp_layer_on_cpu(cpu))
 		return HYP_PROVIDER_FIRMWARE;
 	return HYP_PROVIDER_NONE;
 }
@@ -388,7 +388,7 @@ static bool notrace hyp_records_all_abi(void)
  */
 bool notrace hyp_soft_restart_in_hyp(void)
 {
-	if (READ_ONCE(hyp_layer_found))
+	if (hyp_layer_present())
 		return false;
 	if (READ_ONCE(hyp_locked) || atomic_read(&hyp_held))
 		return false;
@@ -540,29 +540,6 @@ static int hyp_stub_here(void)
 	return 0;
 }
 
-/* One HVC to whatever HVBAR points at; the caller checked it is safe. */
-notrace unsigned long hyp_hvc(unsigned long fn, unsigned long a1,
-			      unsigned long a2, unsigned long a3,
-			      struct hyp_stub_res *res)
-{
-	register unsigned long r0 asm("r0") = fn;
-	register unsigned long r1 asm("r1") = a1;
-	register unsigned long r2 asm("r2") = a2;
-	register unsigned long r3 asm("r3") = a3;
-
-	asm volatile(__HVC(0)
-		     : "+r" (r0), "+r" (r1), "+r" (r2), "+r" (r3)
-		     :
-		     : "ip", "memory");
-	if (res) {
-		res->a0 = r0;
-		res->a1 = r1;
-		res->a2 = r2;
-		res->a3 = r3;
-	}
-	return r0;
-}
-
 /*
  * Whether what answers HVC on this CPU is a provider of this ABI (its UID
  * and major revision); if so, @info gets its state. Stops at the
@@ -638,8 +615,9 @@ EXPORT_SYMBOL_GPL(hyp_stub_call);
 phys_addr_t hyp_stub_vectors_phys(void)
 {
 	hyp_records_read();
-	if (hyp_cpu_provider(raw_smp_processor_id()) == HYP_PROVIDER_FIRMWARE ||
-	    (!READ_ONCE(hyp_any_stub) && READ_ONCE(hyp_layer_found)))
+	if (hyp_layer_present() &&
+	    (hyp_cpu_provider(raw_smp_processor_id()) == HYP_PROVIDER_FIRMWARE ||
+	     !READ_ONCE(hyp_any_stub)))
 		return hyp_layer_vectors;
 	if (!READ_ONCE(hyp_any_stub))
 		return 0;
@@ -736,7 +714,8 @@ static void hyp_stub_lock_this_cpu(void *unused)
 	}
 	hyp_hvc(HVC_ABI_LOCK, 0, 0, 0, &res);
 	/* The layer keeps one lock for every CPU: this CPU took it. */
-	if (hyp_cpu_provider(smp_processor_id()) == HYP_PROVIDER_FIRMWARE && !res.a0)
+	if (IS_ENABLED(CONFIG_ARM_HYP_LAYER) && !res.a0 &&
+	    hyp_cpu_provider(smp_processor_id()) == HYP_PROVIDER_FIRMWARE)
 		WRITE_ONCE(hyp_layer_locked, true);
 	local_irq_restore(flags);
 }
@@ -913,7 +892,7 @@ bool hyp_stub_locked(void)
 {
 	if (!READ_ONCE(hyp_locked))
 		return false;
-	return !READ_ONCE(hyp_layer_found) || READ_ONCE(hyp_layer_locked);
+	return !hyp_layer_present() || READ_ONCE(hyp_layer_locked);
 }
 EXPORT_SYMBOL_GPL(hyp_stub_locked);
 
@@ -1040,7 +1019,8 @@ static void hyp_cpu_entered(void)
  */
 static void hyp_resume(void)
 {
-	WRITE_ONCE(hyp_layer_locked, false);
+	if (IS_ENABLED(CONFIG_ARM_HYP_LAYER))
+		WRITE_ONCE(hyp_layer_locked, false);
 	hyp_cpu_entered();
 }
 

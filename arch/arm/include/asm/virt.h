@@ -125,7 +125,6 @@ static inline void sync_boot_mode(void)
 }
 
 void hyp_mode_check(void);
-void hyp_layer_init(void);
 bool is_hyp_mode_available(void);
 bool is_hyp_mode_mismatched(void);
 int hyp_cpu_last_entry_mode(unsigned int cpu);
@@ -153,8 +152,6 @@ void hyp_kexec_cleanup(bool counted);
 static inline void sync_boot_mode(void) { }
 
 static inline void hyp_mode_check(void) { }
-
-static inline void hyp_layer_init(void) { }
 
 static inline bool is_hyp_mode_available(void)
 {
@@ -247,6 +244,12 @@ static inline void hyp_kexec_cleanup(bool counted)
 }
 
 #endif /* CONFIG_ARM_VIRT_EXT */
+
+#ifdef CONFIG_ARM_HYP_LAYER
+void hyp_layer_init(void);
+#else
+static inline void hyp_layer_init(void) { }
+#endif
 
 #ifndef ZIMAGE
 /* 32-bit ARM never runs the kernel itself in HYP mode. */
