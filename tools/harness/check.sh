@@ -206,6 +206,11 @@ TESTS+=(
 	# The device tree says there is a layer, there is none, HVC is
 	# undefined: one warning and a normal SVC boot.
 	"layer_missing_hvc_undefined_2cpu|boot|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 2"
+	# The layer is there and answers, but the device tree does not keep
+	# its memory from the kernel (reserved without no-map), or names a
+	# region that does not hold its vectors: the kernel does not use it.
+	"layer_memory_mapped_2cpu|patched|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 3"
+	"layer_vectors_outside_memory_2cpu|patched|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 4"
 	# Jailhouse, the real hypervisor (jailhouse.sh; QEMU as its config for
 	# virt wants: 1 GiB, mem=768M): enable, work on every CPU, disable,
 	# twice; hotplug while it runs; the lock while it runs and from boot;

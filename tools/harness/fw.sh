@@ -11,16 +11,19 @@
 #       the command line and initramfs in /chosen. DT-CPUS (say 0,2,3):
 #       only those CPU nodes are kept, so the kernel's logical CPUs get
 #       MPIDRs that are not 0..n-1. IDLE=1: every CPU gets a PSCI idle
-#       state that powers it down (CPU_SUSPEND), for cpuidle. LAYER=1 or 2:
+#       state that powers it down (CPU_SUSPEND), for cpuidle. LAYER 1 to 4:
 #       the node that tells the kernel a HYP layer is resident, and its
-#       no-map reserved memory (with 2 the firmware installs none: a device
-#       tree that lies). FW_MEM (default 256): the machine's memory, as
-#       qemu.sh --mem
+#       no-map reserved memory; with 2 the firmware installs none (a device
+#       tree that lies); with 3 the memory is reserved but not no-map; with
+#       4 the node's memory-region is another no-map region, beside the
+#       layer's (which stays reserved): the kernel must not use the layer.
+#       FW_MEM (default 256): the machine's memory, as qemu.sh --mem
 #   fw.sh loads KERNEL INITRD DTB SVC-MASK [SVC-ONCE-MASK] [LAYER]
 #       the qemu.sh --load options that place them and the parameter block
 #       (SVC-ONCE-MASK: CPUs entered in SVC at their first entry only;
 #       LAYER: what HYP holds for a CPU entered in SVC, 0 nothing, 1 the
-#       resident layer, 2 nothing and HVC undefined (SCR.HCE clear))
+#       resident layer, 2 nothing and HVC undefined (SCR.HCE clear); 3
+#       and 4 are 1 for the firmware, only their device trees differ)
 #
 # Memory layout of a boot through it, the one place it is written down
 # (fw.c is built with FW_PARAMS and FW_MAGIC from here):
@@ -103,14 +106,22 @@ dtb)
 		fdtput -t u "$dtb.new" $rm '#address-cells' 2
 		fdtput -t u "$dtb.new" $rm '#size-cells' 2
 		fdtput -t x "$dtb.new" $rm ranges
-		fdtput -c "$dtb.new" "$rm/hyp-layer@${FW_LAYER#0x}"
-		fdtput -t x "$dtb.new" "$rm/hyp-layer@${FW_LAYER#0x}" reg 0 "${FW_LAYER#0x}" 0 "${FW_LAYER_SIZE#0x}"
-		fdtput -t x "$dtb.new" "$rm/hyp-layer@${FW_LAYER#0x}" no-map
-		fdtput -t x "$dtb.new" "$rm/hyp-layer@${FW_LAYER#0x}" phandle $LAYER_PHANDLE
+		lm=$rm/hyp-layer@${FW_LAYER#0x}
+		fdtput -c "$dtb.new" "$lm"
+		fdtput -t x "$dtb.new" "$lm" reg 0 "${FW_LAYER#0x}" 0 "${FW_LAYER_SIZE#0x}"
+		[ "$layer" = 3 ] || fdtput -t x "$dtb.new" "$lm" no-map
+		if [ "$layer" = 4 ]; then
+			# The region the node names: the next 2 MiB, not the layer's.
+			other=$(printf '%x' $((FW_LAYER + FW_LAYER_SIZE)))
+			lm=$rm/hyp-layer@$other
+			fdtput -c "$dtb.new" "$lm"
+			fdtput -t x "$dtb.new" "$lm" reg 0 "$other" 0 "${FW_LAYER_SIZE#0x}"
+			fdtput -t x "$dtb.new" "$lm" no-map
+		fi
+		fdtput -t x "$dtb.new" "$lm" phandle $LAYER_PHANDLE
 		fdtput -c "$dtb.new" /firmware
 		fdtput -c "$dtb.new" /firmware/hyp-layer
 		fdtput -t s "$dtb.new" /firmware/hyp-layer compatible linux,arm-hyp-layer
-		fdtput -t s "$dtb.new" /firmware/hyp-layer method hvc
 		fdtput -t x "$dtb.new" /firmware/hyp-layer memory-region $LAYER_PHANDLE
 	fi
 	size=$(stat -c %s "$initrd")
@@ -124,7 +135,10 @@ loads)
 	# qemu.sh --load options for a boot.
 	printf -- '--load file=%s,addr=%s,force-raw=on\n' "$2" $FW_KERNEL "$3" $FW_INITRD "$4" $FW_DTB
 	i=0
-	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5" "${6:-0}" "${7:-0}" "${8:-0}"; do
+	# Layers 3 and 4 differ from 1 only in the device tree.
+	fwlayer=${7:-0}
+	case $fwlayer in 3 | 4) fwlayer=1 ;; esac
+	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5" "${6:-0}" "$fwlayer" "${8:-0}"; do
 		printf -- '--load addr=0x%x,data=%s,data-len=4\n' $((FW_PARAMS + 4 * i)) "$v"
 		i=$((i + 1))
 	done

@@ -14,7 +14,10 @@
 
 #include <linux/init.h>
 #include <linux/irqflags.h>
+#include <linux/ioport.h>
+#include <linux/memblock.h>
 #include <linux/of.h>
+#include <linux/of_address.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/smp.h>
@@ -67,11 +70,27 @@ static struct undef_hook hyp_hvc_hook = {
 };
 
 /*
+ * Where the device tree says the layer lives (the node's memory-region),
+ * once hyp_layer_memory() has checked it.
+ */
+static struct resource hyp_layer_mem;
+
+/* Whether the layer's vector table at @vectors lies in its memory. */
+static bool hyp_layer_in_memory(phys_addr_t vectors)
+{
+	phys_addr_t start = vectors & ~(phys_addr_t)HVC_VECTORS_THUMB;
+
+	return start >= hyp_layer_mem.start &&
+	       start + HVC_VECTORS_ALIGN - 1 <= hyp_layer_mem.end;
+}
+
+/*
  * Whether the firmware's layer answers on this CPU, which entered in SVC,
- * with vectors HVBAR can hold, and @vectors if not 0 (the boot CPU's). If
- * so, the CPU is over the layer, takes in its lock, and @info gets its
- * state. -ENODEV: HVC is undefined here; -EIO: what answers is not a
- * layer of this ABI, or not the same one. Interrupts off.
+ * with vectors HVBAR can hold, in the memory the device tree gives it, and
+ * @vectors if not 0 (the boot CPU's). If so, the CPU is over the layer,
+ * takes in its lock, and @info gets its state. -ENODEV: HVC is undefined
+ * here; -EIO: what answers is not a layer of this ABI, or not the same
+ * one; -ERANGE: its vectors lie outside its memory. Interrupts off.
  */
 static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
 {
@@ -91,6 +110,8 @@ static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
 	    !(info->vectors & ~HVC_VECTORS_THUMB) ||
 	    (vectors && info->vectors != vectors))
 		return -EIO;
+	if (!hyp_layer_in_memory(info->vectors))
+		return -ERANGE;
 	__this_cpu_write(hyp_layer_here, true);
 	/* Only ever set here: hyp_resume() clears it when the layer may be new. */
 	if (info->state & HVC_ABI_STATE_LOCKED) {
@@ -130,45 +151,71 @@ out:
 }
 
 /*
+ * The layer's memory, from the node's memory-region: a reserved-memory
+ * node marked no-map, which the kernel has indeed left out of its linear
+ * map (memory it maps may be handed out, and the layer overwritten).
+ */
+static int __init hyp_layer_memory(struct device_node *np)
+{
+	struct device_node *mem;
+	int ret = -EINVAL;
+
+	mem = of_parse_phandle(np, "memory-region", 0);
+	if (!mem)
+		return -EINVAL;
+	if (of_property_read_bool(mem, "no-map") &&
+	    !of_address_to_resource(mem, 0, &hyp_layer_mem) &&
+	    !memblock_is_map_memory(hyp_layer_mem.start) &&
+	    !memblock_is_map_memory(hyp_layer_mem.end))
+		ret = 0;
+	of_node_put(mem);
+	return ret;
+}
+
+/*
  * Scenario 2 of hyp-abi.rst: firmware entered the kernel in SVC and keeps a
- * HYP layer, which the device tree describes. Trust it only once the boot
- * CPU has checked it answers. A tree that lies costs a warning where HVC
- * is undefined (SCR.HCE clear); with HCE set, the HVC goes wherever HVBAR
+ * HYP layer, which the device tree describes: a child of /firmware, found
+ * by its compatible string, as firmware interfaces are. Trust it only once
+ * its memory is known to be out of the kernel's reach and the boot CPU has
+ * checked it answers. A tree that lies costs a warning where HVC is
+ * undefined (SCR.HCE clear); with HCE set, the HVC goes wherever HVBAR
  * points, which nothing here can check: the node is the firmware's
  * promise that an HVC returns.
  */
 static void __init hyp_layer_probe(void)
 {
 	int mode = hyp_cpu_last_entry_mode(smp_processor_id());
+	struct device_node *fw, *np;
 	struct hyp_stub_info info;
-	struct device_node *np;
 	unsigned long flags;
 	int ret;
 
-	/*
-	 * The binding puts the node at one path: looking it up costs a few
-	 * name compares on every boot, where a search for the compatible
-	 * string reads every node of the tree.
-	 */
-	np = of_find_node_by_path("/firmware/hyp-layer");
+	/* /firmware's children only: no search of the whole tree at boot. */
+	fw = of_find_node_by_path("/firmware");
+	np = of_get_compatible_child(fw, "linux,arm-hyp-layer");
+	of_node_put(fw);
 	if (!np)
 		return;
-	if (!of_device_is_compatible(np, "linux,arm-hyp-layer") ||
-	    !of_device_is_available(np))
+	if (!of_device_is_available(np))
 		goto out;
-	if (of_property_match_string(np, "method", "hvc")) {
-		pr_warn("HYP layer: no method, or not \"hvc\": ignored\n");
-		goto out;
-	}
 	if (mode != SVC_MODE) {
 		pr_info("HYP layer: entered in %s mode, not over the layer: ignored\n",
 			hyp_mode_name(mode));
+		goto out;
+	}
+	if (hyp_layer_memory(np)) {
+		pr_warn("HYP layer: no memory-region reserved no-map for it: booting without it\n");
 		goto out;
 	}
 	register_undef_hook(&hyp_hvc_hook);
 	local_irq_save(flags);
 	ret = hyp_layer_answers(&info, 0);
 	local_irq_restore(flags);
+	if (ret == -ERANGE) {
+		pr_warn("HYP layer: its vectors at %pa lie outside its memory-region: booting without it\n",
+			&info.vectors);
+		goto out;
+	}
 	if (ret) {
 		pr_warn("HYP layer: in the device tree, but %s: booting without it\n",
 			ret == -ENODEV ? "HVC is undefined" :

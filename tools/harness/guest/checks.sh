@@ -142,7 +142,9 @@ summary_sysfs() {
 
 # hyp_layer_reported: what the kernel says about the firmware's HYP layer
 # (harness.layer): found, found to be missing (a device tree that lies,
-# with HVC undefined: one warning, no oops), or not a word without one.
+# with HVC undefined: one warning, no oops), refused for its memory (not
+# no-map, or not where its vectors are: one warning each), or not a word
+# without one.
 hyp_layer_reported() {
 	_n=$(grep -c '^CPU: HYP layer: ' "$HTMP/dmesg.msg")
 	case ${H_layer:-0} in
@@ -156,6 +158,14 @@ hyp_layer_reported() {
 			"$HTMP/dmesg.msg" || { diag "no warning about the missing layer"; return 1; }
 		! grep -q 'Internal error\|Oops\|undefined instruction' "$HTMP/dmesg.msg" ||
 			{ diag "an oops"; return 1; }
+		;;
+	3)
+		grep -qxF 'CPU: HYP layer: no memory-region reserved no-map for it: booting without it' \
+			"$HTMP/dmesg.msg" || { diag "no warning about the layer's memory"; return 1; }
+		;;
+	4)
+		grep -qx 'CPU: HYP layer: its vectors at 0x[0-9a-f]* lie outside its memory-region: booting without it' \
+			"$HTMP/dmesg.msg" || { diag "no warning about the layer's vectors"; return 1; }
 		;;
 	*)
 		[ "$_n" = 0 ] || { diag "a layer line without a layer"; return 1; }
