@@ -31,15 +31,17 @@
  * The layer's state: found by the boot CPU (hyp_layer_probe()), then, for
  * each CPU, whether it answered at that CPU's last entry.
  */
-bool hyp_layer_found;
+bool hyp_layer_found __ro_after_init;
 bool hyp_layer_locked;
-phys_addr_t hyp_layer_vectors;
+phys_addr_t hyp_layer_vectors __ro_after_init;
 DEFINE_PER_CPU(bool, hyp_layer_here);
 
 /*
  * The first HVC on a CPU entered in SVC goes where the device tree says a
  * layer is. If there is none, HVC may be UNDEFINED (SCR.HCE clear): this
- * hook, on while the CPU probes, turns that into a failed call.
+ * hook, on while the CPU probes, turns that into a failed call. It runs
+ * from the undefined-instruction exception, on the CPU that probes, with
+ * interrupts off (hyp_layer_answers()).
  */
 enum { HYP_PROBE_OFF, HYP_PROBE_ON, HYP_PROBE_UNDEFINED };
 static DEFINE_PER_CPU(u8, hyp_hvc_probe);
@@ -73,9 +75,12 @@ static struct undef_hook hyp_hvc_hook = {
  * Where the device tree says the layer lives (the node's memory-region),
  * once hyp_layer_memory() has checked it.
  */
-static struct resource hyp_layer_mem;
+static struct resource hyp_layer_mem __ro_after_init;
 
-/* Whether the layer's vector table at @vectors lies in its memory. */
+/*
+ * Whether the layer's vector table at @vectors lies in its memory.
+ * Any context: the memory is known before any CPU asks.
+ */
 static bool hyp_layer_in_memory(phys_addr_t vectors)
 {
 	phys_addr_t start = vectors & ~(phys_addr_t)HVC_VECTORS_THUMB;
@@ -90,7 +95,11 @@ static bool hyp_layer_in_memory(phys_addr_t vectors)
  * @vectors if not 0 (the boot CPU's). If so, the CPU is over the layer,
  * takes in its lock, and @info gets its state. -ENODEV: HVC is undefined
  * here; -EIO: what answers is not a layer of this ABI, or not the same
- * one; -ERANGE: its vectors lie outside its memory. Interrupts off.
+ * one; -ERANGE: its vectors lie outside its memory.
+ *
+ * Context: on the CPU concerned, interrupts off (no install, an IPI, comes
+ * between the checks and the calls); writes only this CPU's state, and
+ * the lock, which is never taken back.
  */
 static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
 {
@@ -112,7 +121,7 @@ static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
 		return -EIO;
 	if (!hyp_layer_in_memory(info->vectors))
 		return -ERANGE;
-	__this_cpu_write(hyp_layer_here, true);
+	WRITE_ONCE(*this_cpu_ptr(&hyp_layer_here), true);
 	/* Only ever set here: hyp_resume() clears it when the layer may be new. */
 	if (info->state & HVC_ABI_STATE_LOCKED) {
 		hyp_stub_lock_adopt();
@@ -126,6 +135,9 @@ static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
  * layer, check it is here too. A CPU a hypervisor holds is left to it:
  * the check and the calls run with interrupts off, so that no install
  * (an IPI) comes between them.
+ *
+ * Context: on the CPU that entered, before it is in cpu_online_mask
+ * (hyp_cpu_starting()), or the boot CPU on resume; takes interrupts off.
  */
 void hyp_layer_check_this_cpu(void)
 {
@@ -139,7 +151,7 @@ void hyp_layer_check_this_cpu(void)
 	local_irq_save(flags);
 	if (hyp_this_cpu_held())
 		goto out;
-	__this_cpu_write(hyp_layer_here, false);
+	WRITE_ONCE(*this_cpu_ptr(&hyp_layer_here), false);
 	if (hyp_cpu_last_entry_mode(cpu) != SVC_MODE)
 		goto out;
 	ret = hyp_layer_answers(&info, hyp_layer_vectors);
@@ -154,6 +166,9 @@ out:
  * The layer's memory, from the node's memory-region: a reserved-memory
  * node marked no-map, which the kernel has indeed left out of its linear
  * map (memory it maps may be handed out, and the layer overwritten).
+ *
+ * Context: early boot, the boot CPU alone (init_IRQ()), memblock still
+ * there.
  */
 static int __init hyp_layer_memory(struct device_node *np)
 {
@@ -181,6 +196,9 @@ static int __init hyp_layer_memory(struct device_node *np)
  * undefined (SCR.HCE clear); with HCE set, the HVC goes wherever HVBAR
  * points, which nothing here can check: the node is the firmware's
  * promise that an HVC returns.
+ *
+ * Context: early boot, the boot CPU alone (init_IRQ()), interrupts off
+ * around the HVCs.
  */
 static void __init hyp_layer_probe(void)
 {

@@ -508,7 +508,7 @@ EXPORT_SYMBOL_GPL(is_hyp_mode_mismatched);
 
 /*
  * The system's entry mode as sysfs words it: the mode every CPU that has
- * entered last entered in, or "mixed".
+ * entered last entered in, or "mixed". Context: any; reads the summaries.
  */
 const char *hyp_system_mode_name(void)
 {
@@ -518,7 +518,7 @@ const char *hyp_system_mode_name(void)
 	return hyp_mode_name(READ_ONCE(hyp_common_mode));
 }
 
-/* Whether a hypervisor holds this CPU. On this CPU, interrupts off. */
+/* Whether a hypervisor holds this CPU. Context: on this CPU, interrupts off. */
 bool hyp_this_cpu_held(void)
 {
 	return __this_cpu_read(hyp_holder) != HYP_NOT_HELD;
@@ -905,7 +905,10 @@ void hyp_stub_lock_adopt(void)
 	WRITE_ONCE(hyp_locked, true);
 }
 
-/* Whether the lock has been asked for; there is no taking it back. */
+/*
+ * Whether the lock has been asked for; there is no taking it back.
+ * Any context.
+ */
 bool hyp_stub_lock_asked(void)
 {
 	return READ_ONCE(hyp_locked);

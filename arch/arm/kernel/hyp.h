@@ -8,7 +8,7 @@
 
 #include <linux/compiler.h>
 #include <linux/kconfig.h>
-#include <linux/percpu-defs.h>
+#include <linux/percpu.h>
 #include <linux/types.h>
 #include <asm/opcodes-virt.h>
 #include <asm/virt.h>
@@ -23,6 +23,9 @@ bool hyp_stub_lock_asked(void);
  * One HVC to whatever HVBAR points at; the caller checked it is safe.
  * Inline, and so notrace: nothing runs between a hand-back and the
  * stub's re-set-up (hyp_stub_home()).
+ *
+ * Context: on the CPU whose HYP it calls, which cannot change under it
+ * (interrupts off, or preemption disabled).
  */
 static inline unsigned long hyp_hvc(unsigned long fn, unsigned long a1,
 				    unsigned long a2, unsigned long a3,
@@ -59,14 +62,15 @@ DECLARE_PER_CPU(bool, hyp_layer_here);	/* a CPU found it at its last entry */
 
 /*
  * Without CONFIG_ARM_HYP_LAYER no CPU is over a layer: these are false,
- * and the compiler drops what hyp.c does with the layer's state.
+ * and the compiler drops what hyp.c does with the layer's state. Any
+ * context: each reads one value that only grows stale.
  */
-static inline bool hyp_layer_present(void)
+static __always_inline bool hyp_layer_present(void)
 {
 	return IS_ENABLED(CONFIG_ARM_HYP_LAYER) && READ_ONCE(hyp_layer_found);
 }
 
-static inline bool hyp_layer_on_cpu(unsigned int cpu)
+static __always_inline bool hyp_layer_on_cpu(unsigned int cpu)
 {
 	return IS_ENABLED(CONFIG_ARM_HYP_LAYER) &&
 	       READ_ONCE(per_cpu(hyp_layer_here, cpu));
