@@ -16,17 +16,66 @@
 #   Writes build/bench.md, build/bench.csv and build/bench.svg.
 #   --fast: only what the budgets need (one boot of each kernel, sizes),
 #   then checks tools/harness/bench/budgets: make check runs this.
+#   --options-off: only vmlinux text + data of the apioff kernel (the test
+#   config without ARM_HYP_API and ARM_HYP_LAYER, their default) beside
+#   upstream's test kernel, checked against its budget; make check runs
+#   this once the prefix walk has built that kernel.
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-fast=0
+fast=0 options_off=0
 [ "${1:-}" = --fast ] && fast=1
+[ "${1:-}" = --options-off ] && options_off=1
 KEXEC_GENS=3	# kernels in each kexec chain: 2 generations measured
 IDLE_SECONDS=2	# virtual seconds of idle for the power-down figure
 work=$BUILD/bench
 csv=$BUILD/bench.csv md=$BUILD/bench.md
 mkdir -p "$work/runs"
+# check_budgets ONLY SKIP: the budgets whose figure matches the regular
+# expression ONLY and not SKIP, against $csv; fails if one is exceeded or
+# not measured.
+check_budgets() {
+	local figure limit unit row ours up delta pct over shown rc=0
+	while read -r figure limit unit; do
+		if ! [[ $figure =~ $1 ]] || [[ $figure =~ $2 ]]; then
+			continue
+		fi
+		row=$(grep "^$figure," "$csv") || die "budget names $figure, which the bench does not measure"
+		IFS=, read -r _ ours up delta pct _ <<<"$row"
+		if [ "$ours" = - ] || [ "$up" = - ]; then
+			die "$figure: not measured (ours $ours, upstream $up)"
+		fi
+		if [ "$unit" = % ]; then
+			over=$(echo "100 * ($ours - $up) > $limit * $up" | bc)
+			shown="$pct %"
+		else
+			over=$(echo "$ours - $up > $limit" | bc)
+			shown="$delta $unit"
+		fi
+		if [ "$over" = 1 ]; then
+			echo "BUDGET EXCEEDED: $figure: ours $ours, upstream $up: $shown over, budget $limit $unit"
+			rc=1
+		else
+			echo "budget ok: $figure: ours $ours, upstream $up ($shown; budget $limit $unit)"
+		fi
+	done < <(grep -v '^#' "$HARNESS/bench/budgets" | grep -v '^$')
+	return $rc
+}
+# options_off_fig: the apioff kernel's vmlinux text + data beside
+# upstream's test kernel, as a fig() line.
+options_off_fig() {
+	echo "vmlinux_text_data_bytes_options_off,$(textdata "$BUILD/apioff/vmlinux"),$(textdata "$BUILD/base/test/vmlinux"),bytes"
+}
+if [ $options_off = 1 ]; then
+	"$HARNESS/kernel.sh" apioff vmlinux >/dev/null
+	BASE=1 "$HARNESS/kernel.sh" test >/dev/null
+	csv=$work/options-off.csv
+	options_off_fig | awk -F, '{ printf "%s,%s,%s,%+d,%+.3f,%s\n", $1, $2, $3, $2 - $3, 100 * ($2 - $3) / $3, $4 }' >"$csv"
+	cat "$csv"
+	check_budgets '_options_off$' '^$'
+	exit
+fi
 
 "$HARNESS/kernel.sh" test >/dev/null
 BASE=1 "$HARNESS/kernel.sh" test >/dev/null
@@ -261,9 +310,15 @@ for f in text data bss; do
 	fig "vmlinux_${f}_bytes" "$(objsize "$P/vmlinux" "$n")" "$(objsize "$B/vmlinux" "$n")" bytes
 done
 fig vmlinux_text_data_bytes "$(textdata "$P/vmlinux")" "$(textdata "$B/vmlinux")" bytes
+# The same without the series' options (the apioff kernel), in the full
+# bench; make check measures it in a row of its own.
+if [ $fast = 0 ]; then
+	"$HARNESS/kernel.sh" apioff vmlinux >/dev/null
+	options_off_fig >>"$csv.tmp"
+fi
 fig zimage_bytes "$(stat -c %s "$P/arch/arm/boot/zImage")" "$(stat -c %s "$B/arch/arm/boot/zImage")" bytes
 for o in arch/arm/kernel/hyp-stub.o arch/arm/boot/compressed/hyp-stub.o arch/arm/kernel/hyp.o \
-	 arch/arm/kernel/hyp-layer.o arch/arm/kernel/hyp-sysfs.o; do
+	 arch/arm/kernel/hyp-api.o arch/arm/kernel/hyp-layer.o arch/arm/kernel/hyp-sysfs.o; do
 	tag=$(echo "$o" | sed 's|arch/arm/||; s|[/.-]|_|g')
 	fig "${tag}_text_bytes" "$(objsize "$P/$o" 1)" "$(objsize "$B/$o" 1)" bytes
 	fig "${tag}_data_bytes" "$(objsize "$P/$o" 2)" "$(objsize "$B/$o" 2)" bytes
@@ -344,26 +399,6 @@ GP
 	exit 0
 fi
 
-# --fast: the budgets.
-rc=0
-while read -r figure limit unit; do
-	row=$(grep "^$figure," "$csv") || die "budget names $figure, which the bench does not measure"
-	IFS=, read -r _ ours up delta pct _ <<<"$row"
-	if [ "$ours" = - ] || [ "$up" = - ]; then
-		die "$figure: not measured (ours $ours, upstream $up)"
-	fi
-	if [ "$unit" = % ]; then
-		over=$(echo "100 * ($ours - $up) > $limit * $up" | bc)
-		shown="$pct %"
-	else
-		over=$(echo "$ours - $up > $limit" | bc)
-		shown="$delta $unit"
-	fi
-	if [ "$over" = 1 ]; then
-		echo "BUDGET EXCEEDED: $figure: ours $ours, upstream $up: $shown over, budget $limit $unit"
-		rc=1
-	else
-		echo "budget ok: $figure: ours $ours, upstream $up ($shown; budget $limit $unit)"
-	fi
-done < <(grep -v '^#' "$HARNESS/bench/budgets" | grep -v '^$')
-exit $rc
+# --fast: the budgets; the options-off one has a row of its own in make
+# check (bench.sh --options-off), once the prefix walk built its kernel.
+check_budgets . '_options_off$'

@@ -119,7 +119,8 @@ TESTS=(
 	"builds_lpae|host|$HARNESS/lint.sh objects lpae|build:lpae"
 	"builds_up|host|$HARNESS/lint.sh objects up|build:up"
 	# Every prefix of the series builds (vmlinux), in the test config,
-	# Thumb-2+LPAE and without ARM_VIRT_EXT: the series bisects.
+	# Thumb-2+LPAE, without ARM_VIRT_EXT, and without the series' options
+	# (apioff): the series bisects.
 	"every_prefix_builds|host|$HARNESS/prefixes.sh|build:prefix"
 	# Whole kernels of the variants QEMU can boot (LPAE is booted with
 	# Thumb-2). Thumb-2+LPAE and ARM_VIRT_EXT=n build where the prefixes
@@ -128,6 +129,10 @@ TESTS=(
 	"zimage_modules_thumb2_lpae|host|$HARNESS/lint.sh zimage thumb2_lpae|build:prefix"
 	"builds_without_virt_ext|host|$HARNESS/lint.sh objects novirt|build:prefix"
 	"zimage_modules_without_virt_ext|host|$HARNESS/lint.sh zimage novirt|build:prefix"
+	"builds_without_hyp_api|host|$HARNESS/lint.sh objects apioff|build:prefix"
+	"zimage_modules_without_hyp_api|host|$HARNESS/lint.sh zimage apioff|build:prefix"
+	# What a kernel that hosts no hypervisor pays (bench/budgets).
+	"options_off_size_budget|host|$HARNESS/bench.sh --options-off|build:prefix"
 	# Big-endian and UP: whole kernels, each in the tree of its
 	# object-level build above.
 	"zimage_modules_up|host|$HARNESS/lint.sh zimage up|build:up"
@@ -142,6 +147,8 @@ TESTS=(
 	"up_svc_1cpu|patched|boot --config up --mode svc --cpus 1"
 	"without_virt_ext_hyp_2cpu|patched|novirt --config novirt --mode hyp --cpus 2"
 	"without_virt_ext_svc_2cpu|patched|novirt --config novirt --mode svc --cpus 2"
+	"without_hyp_api_hyp_2cpu|patched|noapi --config apioff --mode hyp --cpus 2"
+	"without_hyp_api_svc_2cpu|patched|noapi --config apioff --mode svc --cpus 2"
 	# Big-endian: the guest dumps, the host judges (scenario.sh --dump).
 	# Its suite is built in: its long parts are asked for on the command line.
 	"big_endian_hyp_2cpu|patched|boot --config be --mode hyp --cpus 2 --dump 1 --cmdline hyp_stub_kunit.stress=1"

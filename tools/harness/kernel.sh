@@ -41,6 +41,11 @@ else
 fi
 
 mkdir -p "$out" "$CCACHE_DIR"
+# One build of a tree at a time: two callers may ask for the same kernel
+# at once (make check's two bench rows, both for upstream's); the second
+# waits, then finds it built.
+exec {tree_lock}>"$out/.kernel.lock"
+flock "$tree_lock"
 
 # The fragment merge_config.sh gets: test.config (+ series.config unless
 # this is the baseline), with a variant's lines replacing or dropping lines.

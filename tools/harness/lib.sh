@@ -159,7 +159,7 @@ textdata() {
 # libraries it needs (build/armhf/root), at the paths it looks for them.
 # walked_config CONFIG: whether CONFIG's kernel builds in $PREFIXSRC (above).
 walked_config() {
-	[ "$KBASE" = 6.1 ] && { [ "$1" = thumb2_lpae ] || [ "$1" = novirt ]; }
+	[ "$KBASE" = 6.1 ] && { [ "$1" = thumb2_lpae ] || [ "$1" = novirt ] || [ "$1" = apioff ]; }
 }
 
 # walked_tree CONFIG: build/CONFIG a link to build/prefix/CONFIG, and

@@ -16,13 +16,13 @@ set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-OUR_C=(arch/arm/kernel/hyp.c arch/arm/kernel/hyp-layer.c arch/arm/kernel/hyp-sysfs.c
-       arch/arm/kernel/hyp.h arch/arm/kernel/hyp-stub-test.c)
+OUR_C=(arch/arm/kernel/hyp.c arch/arm/kernel/hyp-api.c arch/arm/kernel/hyp-layer.c
+       arch/arm/kernel/hyp-sysfs.c arch/arm/kernel/hyp.h arch/arm/kernel/hyp-stub-test.c)
 # The decompressor's copy of the stub is not here: built as a single target
 # it would miss its directory's flags (-DZIMAGE); the zImages cover it.
-OUR_OBJS=(arch/arm/kernel/hyp.o arch/arm/kernel/hyp-layer.o arch/arm/kernel/hyp-sysfs.o
-	  arch/arm/kernel/hyp-stub.o arch/arm/kernel/hyp-stub-test.o
-	  arch/arm/kernel/hyp-testvisor.o)
+OUR_OBJS=(arch/arm/kernel/hyp.o arch/arm/kernel/hyp-api.o arch/arm/kernel/hyp-layer.o
+	  arch/arm/kernel/hyp-sysfs.o arch/arm/kernel/hyp-stub.o
+	  arch/arm/kernel/hyp-stub-test.o arch/arm/kernel/hyp-testvisor.o)
 
 case ${1:-} in
 checkpatch)
@@ -67,6 +67,15 @@ objects)
 		echo "ARM_VIRT_EXT=n: built in or as modules of ours: ${linked:-nothing}" | tr "\n" " "; echo
 		[ -z "$linked" ]
 		exit
+	fi
+	if ! grep -q '^CONFIG_ARM_HYP_API=y' "$BUILD/$cfg/.config"; then
+		# Without the API neither it, the layer that serves it nor the
+		# suite that tests it may be linked.
+		dir=$BUILD/$cfg/arch/arm/kernel
+		linked=$({ ar t "$dir/built-in.a"; cat "$dir/modules.order"; } |
+			 sed 's|.*/||' | grep -xE 'hyp-(api|layer)\.o|hyp_stub_kunit\.(o|ko)' || true)
+		echo "ARM_HYP_API=n: the API, the layer or the suite linked: ${linked:-none}" | tr "\n" " "; echo
+		[ -z "$linked" ] || exit 1
 	fi
 	[ ${#objs[@]} -gt 0 ] || die "config $cfg built none of our objects"
 	# Rebuild our objects alone with W=1, and run sparse over them (C=2).

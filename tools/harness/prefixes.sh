@@ -24,7 +24,8 @@
 # usage: prefixes.sh [CONFIG...]
 #   Prints one line per prefix and config, and fails at the first that
 #   does not build, with its log. CONFIGs: the configs to build (default:
-#   test thumb2_lpae novirt); 6.12's make check builds the test config.
+#   test thumb2_lpae novirt apioff); 6.12's make check builds the test
+#   config.
 #   Each config's prefix/CONFIG/sizes.tsv gets vmlinux's text + data at
 #   each prefix built (patch number, bytes, subject) under a first line
 #   "# series COMMIT": what each patch costs, which make bench reports for
@@ -33,7 +34,7 @@ set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-CONFIGS=(test thumb2_lpae novirt)
+CONFIGS=(test thumb2_lpae novirt apioff)
 [ $# -eq 0 ] || CONFIGS=("$@")
 
 "$HARNESS/queue.sh" tree >/dev/null

@@ -4,7 +4,7 @@
  * firmware enters the kernel in SVC and keeps a HYP layer of its own that
  * answers the stub's calls. Found through the device tree, trusted once
  * the boot CPU has checked that it answers, and checked again on each CPU
- * that enters over it; hyp.c then sends it the same calls as the stub.
+ * that enters over it; hyp-api.c then sends it the same calls as the stub.
  *
  * See Documentation/arm/hyp-abi.rst and
  * Documentation/devicetree/bindings/firmware/linux,arm-hyp-layer.yaml.
@@ -132,7 +132,8 @@ static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
 
 /*
  * A CPU has just entered: if it entered in SVC and the boot CPU found the
- * layer, check it is here too. A CPU a hypervisor holds is left to it:
+ * layer, check it is here too. A CPU a hypervisor holds is left to it,
+ * and checked again when its claim ends (hyp_layer_recheck_this_cpu()):
  * the check and the calls run with interrupts off, so that no install
  * (an IPI) comes between them.
  *
@@ -160,6 +161,38 @@ void hyp_layer_check_this_cpu(void)
 			cpu, ret);
 out:
 	local_irq_restore(flags);
+}
+
+/*
+ * A claimed CPU is handed back. If it entered again while claimed, it was
+ * not checked, and what the kernel knows of it is from an entry before:
+ * the layer it had then may be gone, and HVC undefined. Check it, with
+ * the guarded call, before any other call goes there. A CPU not known to
+ * be over the layer gets no call at all.
+ *
+ * Context: hyp_release_cpu(), on this CPU with interrupts off, its claim
+ * still in force (no install comes in between).
+ * Return: 0 if the layer answers here, or HVC is undefined here (the CPU
+ * is then over no layer, and the records are read again), or the CPU is
+ * not known to be over the layer; -EIO or -ERANGE if something else
+ * answers (the hypervisor did not hand HYP back).
+ */
+int hyp_layer_recheck_this_cpu(void)
+{
+	unsigned int cpu = smp_processor_id();
+	struct hyp_stub_info info;
+	int ret;
+
+	if (!hyp_layer_on_cpu(cpu) || hyp_cpu_last_entry_mode(cpu) != SVC_MODE)
+		return 0;
+	ret = hyp_layer_answers(&info, hyp_layer_vectors);
+	if (ret != -ENODEV)
+		return ret;
+	WRITE_ONCE(*this_cpu_ptr(&hyp_layer_here), false);
+	pr_warn("CPU%u: the HYP layer does not answer here (%d): no HYP on this CPU\n",
+		cpu, ret);
+	hyp_refresh();
+	return 0;
 }
 
 /*

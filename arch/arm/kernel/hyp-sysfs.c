@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The HYP stub's sysfs files: each CPU's entry mode and HYP provider in
- * /sys/devices/system/cpu/cpuN/hyp/, the system's entry mode and the lock
- * in /sys/devices/system/cpu/hyp/.
+ * /sys/devices/system/cpu/cpuN/hyp/, the system's entry mode and, with
+ * CONFIG_ARM_HYP_API, the lock in /sys/devices/system/cpu/hyp/.
  *
  * See Documentation/ABI/testing/sysfs-devices-system-cpu-hyp.
  */
@@ -57,6 +57,7 @@ static ssize_t hyp_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%s\n", word);
 }
 
+#ifdef CONFIG_ARM_HYP_API
 static ssize_t hyp_stub_lock_store(struct device *dev,
 				   struct device_attribute *attr,
 				   const char *buf, size_t count)
@@ -76,6 +77,7 @@ static ssize_t hyp_stub_lock_store(struct device *dev,
 
 static struct device_attribute dev_attr_hyp_stub_lock =
 	__ATTR(lock, 0644, hyp_show, hyp_stub_lock_store);
+#endif
 
 static struct attribute *hyp_cpu_attrs[] = {
 	&dev_attr_last_entry_mode.attr,
@@ -90,7 +92,9 @@ static const struct attribute_group hyp_cpu_group = {
 
 static struct attribute *hyp_system_attrs[] = {
 	&dev_attr_system_last_entry_mode.attr,
+#ifdef CONFIG_ARM_HYP_API
 	&dev_attr_hyp_stub_lock.attr,
+#endif
 	NULL
 };
 

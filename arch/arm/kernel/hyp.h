@@ -13,11 +13,11 @@
 #include <asm/opcodes-virt.h>
 #include <asm/virt.h>
 
+/* hyp.c: the record of how each CPU entered */
 const char *hyp_mode_name(int mode);
 const char *hyp_system_mode_name(void);
-bool hyp_stub_lock_asked(void);
-
-/* What hyp.c gives hyp-layer.c. */
+bool hyp_any_cpu_stub(void);
+void hyp_refresh(void);
 
 /*
  * One HVC to whatever HVBAR points at; the caller checked it is safe.
@@ -49,10 +49,28 @@ static inline unsigned long hyp_hvc(unsigned long fn, unsigned long a1,
 	return r0;
 }
 
+/*
+ * hyp-api.c: the install API and the lock. Without CONFIG_ARM_HYP_API no
+ * hypervisor is known to hold HYP and nothing is locked: hyp.c's hooks
+ * do nothing.
+ */
+#ifdef CONFIG_ARM_HYP_API
+bool hyp_api_busy(void);
+void hyp_api_cpu_starting(void);
+void hyp_api_cpu_entered(void);
 bool hyp_provider_answers(struct hyp_stub_info *info);
 bool hyp_this_cpu_held(void);
 void hyp_stub_lock_adopt(void);
-void hyp_refresh(void);
+bool hyp_stub_lock_asked(void);
+#else
+static inline bool hyp_api_busy(void)
+{
+	return false;
+}
+
+static inline void hyp_api_cpu_starting(void) { }
+static inline void hyp_api_cpu_entered(void) { }
+#endif
 
 /* hyp-layer.c: the firmware's layer, found and checked */
 extern bool hyp_layer_found;		/* the boot CPU found it answering */
@@ -78,8 +96,14 @@ static __always_inline bool hyp_layer_on_cpu(unsigned int cpu)
 
 #ifdef CONFIG_ARM_HYP_LAYER
 void hyp_layer_check_this_cpu(void);
+int hyp_layer_recheck_this_cpu(void);
 #else
 static inline void hyp_layer_check_this_cpu(void) { }
+
+static inline int hyp_layer_recheck_this_cpu(void)
+{
+	return 0;
+}
 #endif
 
 #endif /* __ARM_KERNEL_HYP_H */

@@ -129,21 +129,8 @@ bool is_hyp_mode_available(void);
 bool is_hyp_mode_mismatched(void);
 int hyp_cpu_last_entry_mode(unsigned int cpu);
 int hyp_cpu_provider(unsigned int cpu);
-bool hyp_can_install(void);
 bool hyp_soft_restart_in_hyp(void);
-int hyp_set_vectors(phys_addr_t vectors);
-int hyp_reset_vectors(void);
-phys_addr_t hyp_stub_vectors_phys(void);
-int hyp_stub_discover(struct hyp_stub_info *info);
-int hyp_stub_call(unsigned long fn, unsigned long a1, unsigned long a2,
-		  unsigned long a3, struct hyp_stub_res *res);
-bool hyp_stub_locked(void);
-int hyp_stub_lock(void);
-int hyp_claim_cpu(void);
-int hyp_release_cpu(void);
 void hyp_cpu_starting(unsigned int cpu);
-int hyp_kexec_prepare(bool crash, bool *counted);
-void hyp_kexec_cleanup(bool counted);
 
 #else /* !CONFIG_ARM_VIRT_EXT */
 
@@ -173,24 +160,52 @@ static inline int hyp_cpu_provider(unsigned int cpu)
 	return HYP_PROVIDER_NONE;
 }
 
-static inline bool hyp_can_install(void)
+static inline bool hyp_soft_restart_in_hyp(void)
 {
 	return false;
 }
 
-static inline bool hyp_soft_restart_in_hyp(void)
+static inline void hyp_cpu_starting(unsigned int cpu)
+{
+}
+
+#endif /* CONFIG_ARM_VIRT_EXT */
+
+/*
+ * The install API (CONFIG_ARM_HYP_API). Without it the kernel offers
+ * hypervisors nothing: each call returns -EOPNOTSUPP (0 or false where it
+ * returns no error), and kexec is never refused.
+ */
+#ifdef CONFIG_ARM_HYP_API
+bool hyp_can_install(void);
+int hyp_set_vectors(phys_addr_t vectors);
+int hyp_reset_vectors(void);
+phys_addr_t hyp_stub_vectors_phys(void);
+int hyp_stub_discover(struct hyp_stub_info *info);
+int hyp_stub_call(unsigned long fn, unsigned long a1, unsigned long a2,
+		  unsigned long a3, struct hyp_stub_res *res);
+bool hyp_stub_locked(void);
+int hyp_stub_lock(void);
+int hyp_claim_cpu(void);
+int hyp_release_cpu(void);
+int hyp_kexec_prepare(bool crash, bool *counted);
+void hyp_kexec_cleanup(bool counted);
+
+#else /* !CONFIG_ARM_HYP_API */
+
+static inline bool hyp_can_install(void)
 {
 	return false;
 }
 
 static inline int hyp_set_vectors(phys_addr_t vectors)
 {
-	return -ENODEV;
+	return -EOPNOTSUPP;
 }
 
 static inline int hyp_reset_vectors(void)
 {
-	return -ENODEV;
+	return -EOPNOTSUPP;
 }
 
 static inline phys_addr_t hyp_stub_vectors_phys(void)
@@ -200,14 +215,14 @@ static inline phys_addr_t hyp_stub_vectors_phys(void)
 
 static inline int hyp_stub_discover(struct hyp_stub_info *info)
 {
-	return -ENODEV;
+	return -EOPNOTSUPP;
 }
 
 static inline int hyp_stub_call(unsigned long fn, unsigned long a1,
 				unsigned long a2, unsigned long a3,
 				struct hyp_stub_res *res)
 {
-	return -ENODEV;
+	return -EOPNOTSUPP;
 }
 
 static inline bool hyp_stub_locked(void)
@@ -217,21 +232,17 @@ static inline bool hyp_stub_locked(void)
 
 static inline int hyp_stub_lock(void)
 {
-	return -ENODEV;
+	return -EOPNOTSUPP;
 }
 
 static inline int hyp_claim_cpu(void)
 {
-	return -ENODEV;
+	return -EOPNOTSUPP;
 }
 
 static inline int hyp_release_cpu(void)
 {
-	return -ENODEV;
-}
-
-static inline void hyp_cpu_starting(unsigned int cpu)
-{
+	return -EOPNOTSUPP;
 }
 
 static inline int hyp_kexec_prepare(bool crash, bool *counted)
@@ -243,7 +254,7 @@ static inline void hyp_kexec_cleanup(bool counted)
 {
 }
 
-#endif /* CONFIG_ARM_VIRT_EXT */
+#endif /* CONFIG_ARM_HYP_API */
 
 #ifdef CONFIG_ARM_HYP_LAYER
 void hyp_layer_init(void);
