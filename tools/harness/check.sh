@@ -205,6 +205,9 @@ TESTS+=(
 	"layer_idle_power_down_2cpu|boot|idle --via fw --mode svc --svc-cpus 0x3 --cpus 2 --idle 1 --layer 1"
 	"layer_hotplug_100_cycles_4cpu|boot|hotplug --via fw --mode svc --svc-cpus 0xf --cpus 4 --layer 1 --cmdline harness.cycles=100 $EXPEDITED --timeout 200|alone"
 	"layer_kexec_chain_3|boot|kexec --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cmdline harness.gens=3 --timeout 120"
+	# A claimed CPU comes back while claimed, and our firmware has lost
+	# its layer there: the claim ends without an unguarded HVC.
+	"layer_claimed_cpu_back_without_layer_2cpu|patched|claimback --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 5"
 	# Locked before the first kexec: the next kernels find the layer locked.
 	"layer_lock_outlives_kexec|patched|kexec --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cmdline harness.gens=2 --cmdline harness.lock=1 --timeout 60"
 	# The suite's destructive case over the layer: hypervisors hold every

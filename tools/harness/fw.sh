@@ -16,14 +16,17 @@
 #       no-map reserved memory; with 2 the firmware installs none (a device
 #       tree that lies); with 3 the memory is reserved but not no-map; with
 #       4 the node's memory-region is another no-map region, beside the
-#       layer's (which stays reserved): the kernel must not use the layer.
+#       layer's (which stays reserved): the kernel must not use the layer;
+#       with 5 the firmware installs the layer at each CPU's first entry
+#       only, and enters a CPU that comes back with HVC undefined.
 #       FW_MEM (default 256): the machine's memory, as qemu.sh --mem
 #   fw.sh loads KERNEL INITRD DTB SVC-MASK [SVC-ONCE-MASK] [LAYER]
 #       the qemu.sh --load options that place them and the parameter block
 #       (SVC-ONCE-MASK: CPUs entered in SVC at their first entry only;
 #       LAYER: what HYP holds for a CPU entered in SVC, 0 nothing, 1 the
 #       resident layer, 2 nothing and HVC undefined (SCR.HCE clear); 3
-#       and 4 are 1 for the firmware, only their device trees differ)
+#       and 4 are 1 for the firmware, only their device trees differ; 5
+#       the layer at a CPU's first entry, then as 2)
 #
 # Memory layout of a boot through it, the one place it is written down
 # (fw.c is built with FW_PARAMS and FW_MAGIC from here):

@@ -20,11 +20,13 @@
 #   idle state, which cpuidle enters through our firmware's CPU_SUSPEND),
 #   --dt-cpus LIST (--via fw: the device tree lists only these CPUs, say
 #   0,2,3; QEMU gets --cpus of them, the guest expects as many as listed),
-#   --layer 1|2|3|4 (--via fw: scenario 2, the firmware keeps a resident HYP
-#   layer for every CPU it enters in SVC and the device tree says so; 2: the
-#   device tree says so, but there is no layer and HVC is undefined; 3: the
-#   layer's memory is reserved without no-map; 4: the node names another
-#   no-map region than the layer's; the guest is told as harness.layer),
+#   --layer 1|2|3|4|5 (--via fw: scenario 2, the firmware keeps a resident
+#   HYP layer for every CPU it enters in SVC and the device tree says so; 2:
+#   the device tree says so, but there is no layer and HVC is undefined; 3:
+#   the layer's memory is reserved without no-map; 4: the node names
+#   another no-map region than the layer's; 5: the layer at each CPU's
+#   first entry only, HVC undefined when it comes back; the guest is told
+#   as harness.layer),
 #   --dump 1 (a big-endian kernel: the guest only dumps what the boot checks
 #   read, the host runs them, see dumped.sh; GUEST-SCENARIO must be boot)
 # Writes build/logs/boot/[base-]NAME.log and build/results/[base-]NAME.ktap:

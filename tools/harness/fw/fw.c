@@ -40,6 +40,7 @@
 #define FW_LAYER_NONE		0	/* nothing; HVC reaches HVBAR = 0 */
 #define FW_LAYER_ON		1	/* the resident layer */
 #define FW_LAYER_HVC_UNDEF	2	/* nothing, and HVC is UNDEFINED */
+#define FW_LAYER_FIRST_ONLY	5	/* the layer at a CPU's first entry, then 2 */
 
 #define SCR_HCE		(1u << 8)
 #define HDCR_HPMN	0x1fu
@@ -177,6 +178,14 @@ static void layer_copy(void)
 			 : "=r"(v_)); \
 	v_; })
 
+static uint32_t this_cpu(void)
+{
+	uint32_t mpidr;
+
+	__asm__ volatile("mrc p15, 0, %0, c0, c0, 5" : "=r"(mpidr));
+	return mpidr & 0xff;
+}
+
 /*
  * Runs in Monitor mode with SCR.NS set, which reaches the Non-secure HYP
  * registers, just before this CPU enters the kernel in @mode. In layer
@@ -190,6 +199,10 @@ void fw_ns_hyp(uint32_t mode)
 {
 	uint32_t layer = params()->layer;
 	uint32_t v;
+
+	/* A firmware that loses its layer: entry_mode() counted this entry. */
+	if (layer == FW_LAYER_FIRST_ONLY)
+		layer = fw_cpus[this_cpu()].entries > 1 ? FW_LAYER_HVC_UNDEF : FW_LAYER_ON;
 
 	if (layer == FW_LAYER_HVC_UNDEF) {
 		v = CP15_READ(0, c1, c1, 0);		/* SCR */
@@ -239,7 +252,7 @@ void fw_cpu_init(uint32_t cpu)
 			__asm__ volatile("wfi");
 	gic_init(cpu);
 	nsacr_init();
-	if (cpu == 0 && p->layer == FW_LAYER_ON)
+	if (cpu == 0 && (p->layer == FW_LAYER_ON || p->layer == FW_LAYER_FIRST_ONLY))
 		layer_copy();
 	if (cpu != 0) {
 		fw_cpus[cpu].state = PSCI_OFF;
@@ -247,14 +260,6 @@ void fw_cpu_init(uint32_t cpu)
 	}
 	fw_cpus[0].state = PSCI_ON;
 	enter_ns(p->kernel, 0, p->dtb, entry_mode(0));
-}
-
-static uint32_t this_cpu(void)
-{
-	uint32_t mpidr;
-
-	__asm__ volatile("mrc p15, 0, %0, c0, c0, 5" : "=r"(mpidr));
-	return mpidr & 0xff;
 }
 
 int32_t fw_psci(uint32_t fn, uint32_t a1, uint32_t a2, uint32_t a3)

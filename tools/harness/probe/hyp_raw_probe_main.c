@@ -14,9 +14,17 @@
  * second HVC has them hand HYP straight back to the stub. (The stub's own
  * vectors would not do: the stub takes those as a request to set HYP up
  * again, locked or not.)
+ *
+ * Without vectors= it issues no HVC when it loads, and serves two
+ * parameters that go through the C API instead: a CPU number written to
+ * claim has that CPU claimed (hyp_claim_cpu()), one written to release
+ * has its claim ended (hyp_release_cpu()); result shows what the call
+ * returned. A claim is only noted: HYP stays with its provider.
  */
 #include <linux/gfp.h>
+#include <linux/kstrtox.h>
 #include <linux/module.h>
+#include <linux/smp.h>
 #include <linux/preempt.h>
 #include <linux/string.h>
 #include <asm/cacheflush.h>
@@ -30,7 +38,37 @@ MODULE_PARM_DESC(vectors, "virtual address of __hyp_stub_vectors");
 
 static ulong result;
 module_param(result, ulong, 0444);
-MODULE_PARM_DESC(result, "r0 after the HVC");
+MODULE_PARM_DESC(result, "r0 after the HVC, or what claim or release returned");
+
+static bool claim_op = true, release_op;
+
+/* hyp_claim_cpu() or hyp_release_cpu() on the CPU named, by cross-call. */
+static void call_on_cpu(void *claim)
+{
+	result = *(bool *)claim ? hyp_claim_cpu() : hyp_release_cpu();
+}
+
+static int on_cpu_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int cpu;
+	int ret = kstrtouint(val, 0, &cpu);
+
+	if (ret)
+		return ret;
+	if (cpu >= nr_cpu_ids || !cpu_online(cpu))
+		return -EINVAL;
+	ret = smp_call_function_single(cpu, call_on_cpu, kp->arg, 1);
+	pr_info("hyp_raw_probe: %s on CPU%u: %ld\n", kp->name, cpu, (long)result);
+	return ret;
+}
+
+static const struct kernel_param_ops on_cpu_ops = {
+	.set = on_cpu_set,
+};
+module_param_cb(claim, &on_cpu_ops, &claim_op, 0200);
+MODULE_PARM_DESC(claim, "claim this CPU's HYP (hyp_claim_cpu())");
+module_param_cb(release, &on_cpu_ops, &release_op, 0200);
+MODULE_PARM_DESC(release, "end this CPU's claim (hyp_release_cpu())");
 
 extern const char hyp_raw_probe_vectors[], hyp_raw_probe_vectors_end[];
 
@@ -54,7 +92,7 @@ static int __init hyp_raw_probe_init(void)
 	int cpu;
 
 	if (!vectors)
-		return -EINVAL;
+		return 0;
 	page = (void *)__get_free_page(GFP_KERNEL);
 	if (!page)
 		return -ENOMEM;
