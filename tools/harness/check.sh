@@ -147,7 +147,7 @@ TESTS=(
 	"up_svc_1cpu|patched|boot --config up --mode svc --cpus 1"
 	"without_virt_ext_hyp_2cpu|patched|novirt --config novirt --mode hyp --cpus 2"
 	"without_virt_ext_svc_2cpu|patched|novirt --config novirt --mode svc --cpus 2"
-	"without_hyp_api_hyp_2cpu|patched|noapi --config apioff --mode hyp --cpus 2"
+	"without_hyp_api_hyp_2cpu|patched|noapi --config apioff --mode hyp --cpus 2 --cmdline hyp_stub_lock"
 	"without_hyp_api_svc_2cpu|patched|noapi --config apioff --mode svc --cpus 2"
 	# Big-endian: the guest dumps, the host judges (scenario.sh --dump).
 	# Its suite is built in: its long parts are asked for on the command line.
@@ -208,6 +208,7 @@ TESTS+=(
 	# A claimed CPU comes back while claimed, and our firmware has lost
 	# its layer there: the claim ends without an unguarded HVC.
 	"layer_claimed_cpu_back_without_layer_2cpu|patched|claimback --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 5"
+	"layer_claimed_cpu_back_2cpu|patched|claimback --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
 	# Locked before the first kexec: the next kernels find the layer locked.
 	"layer_lock_outlives_kexec|patched|kexec --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cmdline harness.gens=2 --cmdline harness.lock=1 --timeout 60"
 	# The suite's destructive case over the layer: hypervisors hold every

@@ -140,7 +140,10 @@ static int __init hyp_idle_init(void)
 }
 subsys_initcall_sync(hyp_idle_init);
 
-/* This CPU's holder becomes @holder; keeps hyp_held and idle in step. */
+/*
+ * This CPU's holder becomes @holder; keeps hyp_held and idle in step.
+ * Context: on this CPU, interrupts off.
+ */
 static void hyp_set_holder(u8 holder)
 {
 	bool was_held = __this_cpu_read(hyp_holder) != HYP_NOT_HELD;
@@ -163,6 +166,8 @@ static void hyp_set_holder(u8 holder)
  * HVC_SET_VECTORS itself; those calls decide on each CPU, and may still
  * refuse (a CPU going offline, the lock engaged in between).
  *
+ * Context: any; it reads two values, each on its own, and may be stale at
+ * once: the calls above decide on each CPU.
  * Return: true if a hypervisor may install itself on every CPU now.
  */
 bool notrace hyp_can_install(void)
@@ -304,6 +309,8 @@ static int hyp_stub_here(void)
  * Whether what answers HVC on this CPU is a provider of this ABI (its UID
  * and major revision); if so, @info gets its state. Stops at the
  * first answer that is not ours: a hypervisor holding HYP gets one call.
+ * Context: on this CPU, interrupts off, where HVC reaches a provider or a
+ * hypervisor, never where it is undefined.
  */
 bool hyp_provider_answers(struct hyp_stub_info *info)
 {
@@ -338,6 +345,8 @@ bool hyp_provider_answers(struct hyp_stub_info *info)
  * this CPU has, the stub's or an installed hypervisor's. Call it with
  * preemption disabled to know which CPU it ran on.
  *
+ * Context: any that may disable preemption; the call goes to the CPU it
+ * runs on.
  * Return: 0 once the HVC was issued (its result is in @res), -ENODEV if
  * this CPU has no HYP the kernel may call (hyp_cpu_provider()): there HVC
  * is undefined, or reaches HYP that is not the kernel's to call.
@@ -369,6 +378,7 @@ EXPORT_SYMBOL_GPL(hyp_stub_call);
  * Bit 0 set means they are Thumb code: the hypervisor sets HSCTLR.TE to
  * it and HVBAR to the rest. Call it on the CPU concerned.
  *
+ * Context: any; the answer is for the CPU it runs on.
  * Return: the physical address, with bit 0 as above, or 0 when no CPU has
  * HYP the kernel may call.
  */
@@ -395,6 +405,7 @@ EXPORT_SYMBOL_GPL(hyp_stub_vectors_phys);
 /*
  * A hypervisor takes this CPU: @holder says how. Installed through the
  * API, the stub is asked to install @vectors; a claim is just noted.
+ * Context: on this CPU, preemption disabled; takes interrupts off.
  */
 static noinline int hyp_take_cpu(u8 holder, unsigned long vectors)
 {
@@ -423,6 +434,8 @@ static noinline int hyp_take_cpu(u8 holder, unsigned long vectors)
  * reach must be physically contiguous and cleaned to the point of
  * coherency. Call with preemption disabled (on_each_cpu() does).
  *
+ * Context: preemption disabled (on_each_cpu() and smp_call_function*()
+ * do it); takes interrupts off around the check and the call.
  * Return: 0 on success; -ENODEV if this CPU has no stub; -EINVAL if HVBAR
  * cannot hold @vectors, or @vectors is 0 (no vectors); -EBUSY if a
  * hypervisor holds this CPU (installed through this call, or claimed);
@@ -457,7 +470,8 @@ static void hyp_stub_lock_word(void)
 
 /*
  * Engage the lock: the stub's word, then, from this CPU, the provider's
- * own call, if this CPU's HYP is free.
+ * own call, if this CPU's HYP is free. Context: on this CPU (a cross-call,
+ * an entry, a hand-back); takes interrupts off.
  */
 static void hyp_stub_lock_this_cpu(void *unused)
 {
@@ -495,6 +509,8 @@ static void hyp_stub_lock_this_cpu(void *unused)
  * lock holds there all the same: its word is one for every CPU). Call
  * with preemption disabled.
  *
+ * Context: preemption disabled (on_each_cpu() and smp_call_function*()
+ * do it); takes interrupts off around the check and the call.
  * Return: 0 if this CPU is now reserved for the caller; -ENODEV if it has
  * no stub; -EBUSY if a hypervisor holds it already; -EPERM if the stub is
  * locked (it would refuse the install); -EAGAIN if this CPU is going
@@ -534,12 +550,14 @@ static phys_addr_t hyp_stub_home(void)
  * engages the lock here if hyp_stub_lock() was called meanwhile. A claim
  * outlives the CPU going offline and coming back; if it came back in SVC,
  * where no HVC may be issued, the claim just ends. Over the firmware's
- * layer the kernel first checks, with a guarded call, that the layer is
- * still there: a CPU that came back while claimed was not checked. Call
- * with preemption disabled.
+ * layer a CPU that came back while claimed got no call then, and is
+ * checked first, with the guarded call (hyp_layer_recheck_this_cpu()).
+ * Call with preemption disabled.
  *
+ * Context: preemption disabled (on_each_cpu() and smp_call_function*()
+ * do it); takes interrupts off around the check and the call.
  * Return: 0 on success; -EINVAL if this CPU is not claimed; -EIO if what
- * answers is not the stub (the CPU stays claimed).
+ * answers is not the stub or the layer (the CPU stays claimed).
  */
 int hyp_release_cpu(void)
 {
@@ -586,6 +604,8 @@ EXPORT_SYMBOL_GPL(hyp_release_cpu);
  * handed back by its hypervisor, then hyp_release_cpu(). Call with
  * preemption disabled.
  *
+ * Context: preemption disabled, or interrupts off (hyp_cpu_offline());
+ * takes interrupts off around the check and the calls.
  * Return: 0 on success, -ENODEV if this CPU has no stub, -EBUSY if it is
  * claimed, -EIO if HYP refused.
  */
@@ -625,6 +645,8 @@ EXPORT_SYMBOL_GPL(hyp_reset_vectors);
  * HVC_ABI_FEAT_FIRMWARE in the features tells the layer from the
  * kernel's stub.
  *
+ * Context: preemption disabled (on_each_cpu() and smp_call_function*()
+ * do it); takes interrupts off around the check and the call.
  * Return: 0 on success, -ENODEV if this CPU has no provider, -EBUSY if a
  * hypervisor holds this CPU (installed through hyp_set_vectors(), or
  * claimed), -EIO if what answered is not of this ABI.
@@ -655,6 +677,7 @@ EXPORT_SYMBOL_GPL(hyp_stub_discover);
  * is false meanwhile, but a claimed CPU's own HVC_SET_VECTORS still
  * reaches the layer), and this says false until then.
  *
+ * Context: any; reads two flags that only ever become true.
  * Return: true once the lock holds in HYP: hyp_stub_lock() or the
  * hyp_stub_lock parameter engaged it, and a layer, if there is one, has
  * it.
@@ -811,7 +834,10 @@ static int hyp_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
-/* Late in suspend and hibernation, after the notifiers: still nothing held. */
+/*
+ * Late in suspend and hibernation, after the notifiers: still nothing
+ * held. Context: syscore suspend, the boot CPU alone, interrupts off.
+ */
 static int hyp_api_suspend(void)
 {
 	return atomic_read(&hyp_held) ? -EBUSY : 0;
@@ -842,6 +868,8 @@ static struct notifier_block hyp_pm_nb = {
  * kernel would think the hypervisor still there. Governors keep off them
  * while a hypervisor holds the CPU (hyp_idle_sync()); this refusal is
  * the guarantee, for any other way into CPU_PM_ENTER.
+ *
+ * Context: CPU PM notifier, on the CPU that idles, interrupts off.
  */
 static int hyp_api_cpu_pm_notify(struct notifier_block *nb,
 				 unsigned long action, void *data)

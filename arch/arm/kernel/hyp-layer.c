@@ -37,6 +37,13 @@ phys_addr_t hyp_layer_vectors __ro_after_init;
 DEFINE_PER_CPU(bool, hyp_layer_here);
 
 /*
+ * A CPU that entered in SVC while a hypervisor held it: it got no call
+ * then, so it is over no layer the kernel knows of until the claim ends
+ * (hyp_layer_recheck_this_cpu()).
+ */
+static DEFINE_PER_CPU(bool, hyp_layer_unchecked);
+
+/*
  * The first HVC on a CPU entered in SVC goes where the device tree says a
  * layer is. If there is none, HVC may be UNDEFINED (SCR.HCE clear): this
  * hook, on while the CPU probes, turns that into a failed call. It runs
@@ -94,8 +101,9 @@ static bool hyp_layer_in_memory(phys_addr_t vectors)
  * with vectors HVBAR can hold, in the memory the device tree gives it, and
  * @vectors if not 0 (the boot CPU's). If so, the CPU is over the layer,
  * takes in its lock, and @info gets its state. -ENODEV: HVC is undefined
- * here; -EIO: what answers is not a layer of this ABI, or not the same
- * one; -ERANGE: its vectors lie outside its memory.
+ * here; -EIO: what answers is not a layer of this ABI; -EINVAL: a layer
+ * of this ABI, but with vectors HVBAR cannot hold, or not the boot CPU's;
+ * -ERANGE: its vectors lie outside its memory.
  *
  * Context: on the CPU concerned, interrupts off (no install, an IPI, comes
  * between the checks and the calls); writes only this CPU's state, and
@@ -114,11 +122,12 @@ static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
 		return -ENODEV;
 	if ((res.a0 & BIT(31)) || res.a0 < ARM_SMCCC_VERSION_1_1 ||
 	    !hyp_provider_answers(info) ||
-	    !(info->features & HVC_ABI_FEAT_FIRMWARE) ||
-	    (info->vectors & (HVC_VECTORS_ALIGN - 2)) ||
+	    !(info->features & HVC_ABI_FEAT_FIRMWARE))
+		return -EIO;
+	if ((info->vectors & (HVC_VECTORS_ALIGN - 2)) ||
 	    !(info->vectors & ~HVC_VECTORS_THUMB) ||
 	    (vectors && info->vectors != vectors))
-		return -EIO;
+		return -EINVAL;
 	if (!hyp_layer_in_memory(info->vectors))
 		return -ERANGE;
 	WRITE_ONCE(*this_cpu_ptr(&hyp_layer_here), true);
@@ -132,10 +141,11 @@ static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
 
 /*
  * A CPU has just entered: if it entered in SVC and the boot CPU found the
- * layer, check it is here too. A CPU a hypervisor holds is left to it,
- * and checked again when its claim ends (hyp_layer_recheck_this_cpu()):
- * the check and the calls run with interrupts off, so that no install
- * (an IPI) comes between them.
+ * layer, check it is here too. A CPU a hypervisor holds gets no call: it
+ * is over no layer the kernel knows of until its claim ends, and is
+ * checked then (hyp_layer_recheck_this_cpu()). The check and the calls
+ * run with interrupts off, so that no install (an IPI) comes between
+ * them.
  *
  * Context: on the CPU that entered, before it is in cpu_online_mask
  * (hyp_cpu_starting()), or the boot CPU on resume; takes interrupts off.
@@ -150,9 +160,13 @@ void hyp_layer_check_this_cpu(void)
 	if (!READ_ONCE(hyp_layer_found))
 		return;
 	local_irq_save(flags);
-	if (hyp_this_cpu_held())
-		goto out;
 	WRITE_ONCE(*this_cpu_ptr(&hyp_layer_here), false);
+	if (hyp_this_cpu_held()) {
+		__this_cpu_write(hyp_layer_unchecked,
+				 hyp_cpu_last_entry_mode(cpu) == SVC_MODE);
+		goto out;
+	}
+	__this_cpu_write(hyp_layer_unchecked, false);
 	if (hyp_cpu_last_entry_mode(cpu) != SVC_MODE)
 		goto out;
 	ret = hyp_layer_answers(&info, hyp_layer_vectors);
@@ -164,18 +178,18 @@ out:
 }
 
 /*
- * A claimed CPU is handed back. If it entered again while claimed, it was
- * not checked, and what the kernel knows of it is from an entry before:
- * the layer it had then may be gone, and HVC undefined. Check it, with
- * the guarded call, before any other call goes there. A CPU not known to
- * be over the layer gets no call at all.
+ * A claimed CPU is handed back. If it entered in SVC while claimed, it got
+ * no call then: check it now, with the guarded call, before any other goes
+ * there (the layer it had before may be gone, and HVC undefined). A CPU
+ * that did not enter meanwhile keeps what its last check found, and gets
+ * no call here.
  *
  * Context: hyp_release_cpu(), on this CPU with interrupts off, its claim
  * still in force (no install comes in between).
- * Return: 0 if the layer answers here, or HVC is undefined here (the CPU
- * is then over no layer, and the records are read again), or the CPU is
- * not known to be over the layer; -EIO or -ERANGE if something else
- * answers (the hypervisor did not hand HYP back).
+ * Return: 0 once the kernel knows whether the layer is here (it answers;
+ * or HVC is undefined, or another layer answers: then the CPU is over
+ * none, with a warning); -EIO if what answers is not a layer of this ABI
+ * (the hypervisor has not handed HYP back), and the CPU stays unchecked.
  */
 int hyp_layer_recheck_this_cpu(void)
 {
@@ -183,14 +197,15 @@ int hyp_layer_recheck_this_cpu(void)
 	struct hyp_stub_info info;
 	int ret;
 
-	if (!hyp_layer_on_cpu(cpu) || hyp_cpu_last_entry_mode(cpu) != SVC_MODE)
+	if (!__this_cpu_read(hyp_layer_unchecked))
 		return 0;
 	ret = hyp_layer_answers(&info, hyp_layer_vectors);
-	if (ret != -ENODEV)
+	if (ret == -EIO)
 		return ret;
-	WRITE_ONCE(*this_cpu_ptr(&hyp_layer_here), false);
-	pr_warn("CPU%u: the HYP layer does not answer here (%d): no HYP on this CPU\n",
-		cpu, ret);
+	__this_cpu_write(hyp_layer_unchecked, false);
+	if (ret)
+		pr_warn("CPU%u: the HYP layer does not answer here (%d): no HYP on this CPU\n",
+			cpu, ret);
 	hyp_refresh();
 	return 0;
 }

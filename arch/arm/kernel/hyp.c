@@ -79,6 +79,8 @@ noinline const char *hyp_mode_name(int mode)
  * online, and on resume. Not inlined: this file asks it everywhere, and
  * one copy of its cache maintenance is enough.
  *
+ * Context: any; reads @cpu's record from memory, where it is written with
+ * the MMU off.
  * Return: the CPSR mode bits (HYP_MODE, SVC_MODE, ...), 0 if @cpu has not
  * entered the kernel, -EINVAL if @cpu is not a possible CPU.
  */
@@ -97,6 +99,7 @@ EXPORT_SYMBOL_GPL(hyp_cpu_last_entry_mode);
  *
  * As of @cpu's last entry. Not inlined, like hyp_cpu_last_entry_mode().
  *
+ * Context: any.
  * Return: HYP_PROVIDER_STUB if @cpu entered in HYP (the kernel's stub),
  * HYP_PROVIDER_FIRMWARE if it entered in SVC and the firmware's HYP
  * layer answered there,
@@ -111,7 +114,7 @@ noinline int hyp_cpu_provider(unsigned int cpu)
 		return mode;
 	if (mode == HYP_MODE)
 		return HYP_PROVIDER_STUB;
-	if (mode && hyp_layer_on_cpu(cpu))
+	if (mode == SVC_MODE && hyp_layer_on_cpu(cpu))
 		return HYP_PROVIDER_FIRMWARE;
 	return HYP_PROVIDER_NONE;
 }
@@ -123,6 +126,7 @@ EXPORT_SYMBOL_GPL(hyp_cpu_provider);
  * A CPU that never entered the kernel (maxcpus=, not yet onlined) has no
  * say. Takes hyp_refresh_lock: never on the restart path, which a panic
  * may take while another CPU holds it (hyp_soft_restart_in_hyp()).
+ * Context: any but NMI; takes hyp_refresh_lock, interrupts off.
  */
 void hyp_refresh(void)
 {
@@ -193,6 +197,8 @@ static void notrace hyp_records_read(void)
  * changes it, so they set the kernel up the same way with or without
  * either. Whether a hypervisor may install now is hyp_can_install().
  *
+ * Context: any; reads the summaries (the records themselves, until they
+ * are first read).
  * Return: true if every CPU that has entered has HYP the kernel may call.
  */
 bool notrace is_hyp_mode_available(void)
@@ -247,6 +253,7 @@ bool notrace hyp_soft_restart_in_hyp(void)
 /**
  * is_hyp_mode_mismatched() - whether CPUs entered the kernel in different modes
  *
+ * Context: any.
  * Return: true while the CPUs that have entered the kernel last entered it
  * in different modes; hyp_cpu_last_entry_mode() tells which.
  */
@@ -256,6 +263,19 @@ bool is_hyp_mode_mismatched(void)
 	return READ_ONCE(hyp_mixed);
 }
 EXPORT_SYMBOL_GPL(is_hyp_mode_mismatched);
+
+/*
+ * The lock is the install API's: a kernel without it says so rather than
+ * leave HYP open without a word. Context: early boot, the boot CPU alone.
+ */
+#ifndef CONFIG_ARM_HYP_API
+static int __init hyp_stub_lock_param(char *arg)
+{
+	pr_err("hyp_stub_lock ignored: this kernel has no ARM_HYP_API, and HYP stays open\n");
+	return 0;
+}
+early_param("hyp_stub_lock", hyp_stub_lock_param);
+#endif
 
 /*
  * Whether some CPU last entered in HYP, and so has the kernel's stub.
@@ -320,7 +340,8 @@ void __init hyp_mode_check(void)
 
 /*
  * This CPU entered the kernel again: its record is read again, the layer
- * checked again, and the lock engaged again where it was.
+ * checked again, and the lock engaged again where it was. Context: on this
+ * CPU, interrupts off.
  */
 static void hyp_cpu_entered(void)
 {
@@ -331,7 +352,8 @@ static void hyp_cpu_entered(void)
 
 /*
  * The system resumed, on the boot CPU. A layer powered off with the
- * machine comes back unlocked: what it has is asked again.
+ * machine comes back unlocked: what it has is asked again. Context:
+ * syscore resume, the boot CPU alone, interrupts off.
  */
 static void hyp_resume(void)
 {
@@ -346,8 +368,8 @@ static void hyp_resume(void)
  *
  * Its HYP is the stub again (or, entered in SVC, the firmware's layer):
  * the API hears it first (hyp_api_cpu_starting()). Its record is read,
- * the layer checked and the lock engaged before any hypervisor can reach
- * it.
+ * the layer checked (if no hypervisor claimed the CPU: then when the claim
+ * ends) and the lock engaged before any hypervisor can reach it.
  *
  * Context: secondary_start_kernel(), on @cpu with interrupts off, after
  * the STARTING hotplug callbacks and before the CPU is in cpu_online_mask:
