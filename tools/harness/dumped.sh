@@ -50,7 +50,7 @@ ROOT=$dir/root HTMP=$dir/tmp bash -c '
 	. "$guest/suites.sh"
 	. "$guest/checks.sh"
 	boot_checks
-	kunit_fold hyp_stub "$HTMP/dmesg.msg" "at boot"
+	kunit_fold "$HYP_STUB_SUITES" "$HTMP/dmesg.msg" "at boot"
 	ktap_done' - "$HARNESS/guest" || rc=$?
 echo "HARNESS: exit $rc"
 echo "HARNESS: end"

@@ -17,12 +17,14 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 OUR_C=(arch/arm/kernel/hyp.c arch/arm/kernel/hyp-api.c arch/arm/kernel/hyp-layer.c
-       arch/arm/kernel/hyp-sysfs.c arch/arm/kernel/hyp.h arch/arm/kernel/hyp-stub-test.c)
+       arch/arm/kernel/hyp-sysfs.c arch/arm/kernel/hyp.h arch/arm/kernel/hyp-stub-test.c
+       arch/arm/kernel/hyp-testvisor.c arch/arm/kernel/hyp-testvisor.h)
 # The decompressor's copy of the stub is not here: built as a single target
 # it would miss its directory's flags (-DZIMAGE); the zImages cover it.
 OUR_OBJS=(arch/arm/kernel/hyp.o arch/arm/kernel/hyp-api.o arch/arm/kernel/hyp-layer.o
 	  arch/arm/kernel/hyp-sysfs.o arch/arm/kernel/hyp-stub.o
-	  arch/arm/kernel/hyp-stub-test.o arch/arm/kernel/hyp-testvisor.o)
+	  arch/arm/kernel/hyp-stub-test.o arch/arm/kernel/hyp-testvisor.o
+	  arch/arm/kernel/hyp-testvisor-hyp.o)
 
 case ${1:-} in
 checkpatch)
@@ -63,7 +65,7 @@ objects)
 		# with ARM_VIRT_EXT on, before the patch that lets it be off).
 		dir=$BUILD/$cfg/arch/arm/kernel
 		linked=$({ ar t "$dir/built-in.a"; cat "$dir/modules.order"; } |
-			 sed 's|.*/||' | grep -xE 'hyp(-stub|-stub-test|-testvisor)?\.o|hyp_stub_kunit\.(o|ko)' || true)
+			 sed 's|.*/||' | grep -xE 'hyp(-[a-z-]+)?\.o|hyp_stub_kunit\.(o|ko)' || true)
 		echo "ARM_VIRT_EXT=n: built in or as modules of ours: ${linked:-nothing}" | tr "\n" " "; echo
 		[ -z "$linked" ]
 		exit

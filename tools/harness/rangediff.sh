@@ -11,8 +11,11 @@
 # once Documentation/arch/arm/ is read as Documentation/arm/ (6.12 moved
 # the ARM documentation), have its twin on the other side, or match one of
 # the extended regular expressions in patches/6.12/allowed-differences,
-# each of which says why the bases force it. Anything else fails, with the
-# range-diff. An allowance that no line needs any more fails too, so the
+# each of which says why the bases force it. A difference of a whole block
+# is allowed by two lines there, "block: RE" and "until: RE": from a line
+# one side alone adds that matches the first to the next that matches the
+# second, every line that side alone adds passes. Anything else fails, with
+# the range-diff. An allowance that no line needs any more fails too, so the
 # list stays exact.
 #
 # usage: rangediff.sh        (make check; needs both trees: queue.sh tree)
@@ -64,7 +67,11 @@ awk -v allowedfile="$out.allowed" '
 		if (!ok) { printf "%s: %s\n", p, line; bad++ }
 	}
 	BEGIN {
-		while ((getline l < allowedfile) > 0) allowed[++na] = l
+		while ((getline l < allowedfile) > 0) {
+			if (l ~ /^block: /) bstart[++nb] = substr(l, 8)
+			else if (l ~ /^until: /) bend[nb] = substr(l, 8)
+			else allowed[++na] = l
+		}
 	}
 	/^ *[0-9-]+: +[0-9a-f-]+ [=!<>] / {
 		settle()
@@ -76,6 +83,18 @@ awk -v allowedfile="$out.allowed" '
 		n++
 		next
 	}
+	# An allowed block: what one side alone adds, from its start to its end.
+	inblock && substr($0, 5, 1) == side && /^    [-+]\+/ {
+		if (substr($0, 6) ~ bend[inblock]) inblock = 0
+		next
+	}
+	/^    [-+]\+/ {
+		for (i = 1; i <= nb; i++)
+			if (substr($0, 6) ~ bstart[i]) {
+				inblock = i; side = substr($0, 5, 1); bused[i] = 1
+				next
+			}
+	}
 	# A line the series adds or removes, on one side of the pair only.
 	/^    [-+][-+]/ {
 		k = norm(substr($0, 7))
@@ -86,6 +105,9 @@ awk -v allowedfile="$out.allowed" '
 		settle()
 		for (i = 1; i <= na; i++)
 			if (!used[i]) { printf "allowed-differences: no line needs /%s/ any more\n", allowed[i]; bad++ }
+		for (i = 1; i <= nb; i++)
+			if (!bused[i]) { printf "allowed-differences: no block starts at /%s/ any more\n", bstart[i]; bad++ }
+		if (inblock) { printf "allowed-differences: block /%s/ never ends\n", bstart[inblock]; bad++ }
 		if (n == 0) { print "no patches compared"; bad++ }
 		printf "%d patches paired, %d differences not allowed\n", n, bad
 		exit bad > 0

@@ -1,21 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit suite for the HYP stub, with a reference test hypervisor.
+ * KUnit suites for the HYP stub, with a reference test hypervisor.
  *
- * The test hypervisor (the "testvisor", HYP half in hyp-testvisor.S) does
- * what a real one does through the stub's C API: it installs its vectors on
- * a CPU, proves it runs at PL2, traps WFI from the kernel and counts the
- * traps, then hands HYP back. It does the same over the firmware's HYP
+ * The test hypervisor (the "testvisor": hyp-testvisor.c and its HYP half,
+ * hyp-testvisor-hyp.S) does what a real one does through the stub's C API:
+ * it installs its vectors on a CPU, proves it runs at PL2, traps WFI from
+ * the kernel and counts the traps, then hands HYP back. It does the same over the firmware's HYP
  * layer, which answers the same ABI. Cases that the boot rules out are
  * skipped with the reason: an SVC boot without a layer has no HYP to call,
  * a locked stub refuses installs.
+ *
+ * Three suites, by concern: hyp_stub_abi (the entry-mode record and each
+ * call of the ABI, one by one and fuzzed), hyp_stub_install (hypervisors
+ * installing, holding and handing back) and hyp_stub_hotplug_lock (CPU
+ * hotplug under installs, and the lock; its last case locks the stub).
  *
  * Per-CPU work runs on the CPU concerned (work_on_cpu() with preemption
  * off, or smp_call_function_single()); it only records what it saw, and
  * the test thread makes the assertions.
  *
- * By default the suite is quick and leaves the machine as it found it, for
- * boards that run it routinely: stress=1 adds the long runs and CPU
+ * By default the suites are quick and leave the machine as they found it,
+ * for boards that run them routinely: stress=1 adds the long runs and CPU
  * hotplug, race_cycles=N installs by IPI while a CPU goes offline and
  * online N times, destructive=1 the case that locks the stub until reboot.
  */
@@ -28,7 +33,6 @@
 #include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/jiffies.h>
-#include <linux/kstrtox.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -57,10 +61,6 @@ MODULE_PARM_DESC(fuzz_seed, "seed of the HVC fuzzer (0: pick one)");
 static bool destructive;
 module_param(destructive, bool, 0444);
 MODULE_PARM_DESC(destructive, "also run cases that leave the stub locked until reboot");
-
-static bool hold;
-module_param(hold, bool, 0444);
-MODULE_PARM_DESC(hold, "after the cases, leave the test hypervisor installed on every CPU");
 
 static bool stress;
 module_param(stress, bool, 0444);
@@ -96,13 +96,6 @@ static u32 abi_features(unsigned int cpu)
 	return HVC_STUB_FEATURES;
 }
 
-/* One CPU's testvisor: a page holding a copy of the HYP code. */
-struct testvisor {
-	void *page;
-	phys_addr_t phys;
-	phys_addr_t vectors;	/* what installs it: phys, | THUMB in Thumb-2 */
-};
-
 /* What one run on one CPU saw; asserted on by the test thread. */
 struct cpu_report {
 	int err;		/* first failing step's errno, or 0 */
@@ -127,60 +120,6 @@ static bool report_check(struct cpu_report *r, const char *step,
 		r->err = -EIO;
 	}
 	return false;
-}
-
-static int testvisor_create(struct testvisor *tv)
-{
-	size_t size = hyp_testvisor_end - hyp_testvisor_start;
-	size_t stub = hyp_testvisor_stub_vectors - hyp_testvisor_start;
-	phys_addr_t back = hyp_stub_vectors_phys();
-	u32 vectors = back;
-
-	/* HVBAR holds 32 bits: where it goes back to must fit. */
-	if (vectors != back)
-		return -ERANGE;
-	tv->page = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
-	if (!tv->page)
-		return -ENOMEM;
-	memcpy(tv->page, hyp_testvisor_start, size);
-	memcpy(tv->page + stub, &vectors, sizeof(vectors));
-	/* HYP reads it with the MMU and caches off. */
-	__sync_cache_range_w(tv->page, PAGE_SIZE);
-	flush_icache_range((unsigned long)tv->page,
-			   (unsigned long)tv->page + PAGE_SIZE);
-	tv->phys = virt_to_phys(tv->page);
-	tv->vectors = tv->phys |
-		      (IS_ENABLED(CONFIG_THUMB2_KERNEL) ? HVC_VECTORS_THUMB : 0);
-	return 0;
-}
-
-/* Where HVC_SOFT_RESTART jumps to reach the probe (Thumb: bit 0 set). */
-static unsigned long testvisor_probe(struct testvisor *tv)
-{
-	return tv->phys + (hyp_testvisor_probe - hyp_testvisor_start) +
-	       IS_ENABLED(CONFIG_THUMB2_KERNEL);
-}
-
-/* How many HVC_RESET_VECTORS it took: HYP wrote the count uncached. */
-static u32 testvisor_resets(struct testvisor *tv)
-{
-	u32 *count = tv->page + (hyp_testvisor_resets - hyp_testvisor_start);
-
-	sync_cache_r(count);
-	return READ_ONCE(*count);
-}
-
-static void testvisor_destroy(struct testvisor *tv)
-{
-	/* Drop lines that went stale while HYP wrote the page uncached. */
-	__cpuc_flush_dcache_area(tv->page, PAGE_SIZE);
-	free_page((unsigned long)tv->page);
-}
-
-/* For work_on_cpu(): the testvisor goes back to this CPU's HYP provider. */
-static long testvisor_create_on_cpu(void *tv)
-{
-	return testvisor_create(tv);
 }
 
 static unsigned long hvc(unsigned long fn, unsigned long a1,
@@ -317,11 +256,11 @@ static void run_cycles(struct kunit *test, bool raw, int repeats)
 	skip_unless_stub_usable(test);
 	cpus_read_lock();
 	for_each_cpu(cpu, abi_cpus(&stub)) {
-		KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
+		KUNIT_ASSERT_EQ(test, hyp_testvisor_create(&tv), 0);
 		a.tv = &tv;
 		memset(&a.report, 0, sizeof(a.report));
 		work_on_cpu(cpu, cycle_on_cpu, &a);
-		testvisor_destroy(&tv);
+		hyp_testvisor_destroy(&tv);
 
 		KUNIT_EXPECT_TRUE_MSG(test, !a.report.step,
 				      "CPU%u: %s: got 0x%lx, want 0x%lx", cpu,
@@ -338,6 +277,18 @@ static void run_cycles(struct kunit *test, bool raw, int repeats)
 	cpus_read_unlock();
 	KUNIT_EXPECT_GT(test, cpus, 0U);
 }
+
+static long install_on_cpu(void *data)
+{
+	return hyp_set_vectors(((struct testvisor *)data)->vectors);
+}
+
+static long reset_on_cpu(void *data)
+{
+	return hyp_reset_vectors();
+}
+
+/* Suite hyp_stub_abi: the record, and each call of the ABI. */
 
 /* The global record, the per-CPU records, the providers and the API agree. */
 static void hyp_stub_entry_mode_record_consistent(struct kunit *test)
@@ -560,413 +511,6 @@ static void hyp_stub_refuses_bad_calls(struct kunit *test)
 	KUNIT_EXPECT_GT(test, cpus, 0U);
 }
 
-/* The testvisor installs, works at PL2 and hands back, on every CPU. */
-static void hyp_stub_testvisor_cycle_every_cpu(struct kunit *test)
-{
-	run_cycles(test, false, 1);
-}
-
-/* The same through Jailhouse's raw call: hvc #0, r0 = 0, r1 = vectors. */
-static void hyp_stub_testvisor_raw_jailhouse_install(struct kunit *test)
-{
-	run_cycles(test, true, 1);
-}
-
-/* Install and reset, over and over, on every CPU. */
-static void hyp_stub_install_reset_repeated(struct kunit *test)
-{
-	run_cycles(test, false, stress ? CYCLE_REPEATS_STRESS : CYCLE_REPEATS);
-}
-
-static long install_on_cpu(void *data)
-{
-	return hyp_set_vectors(((struct testvisor *)data)->vectors);
-}
-
-static long reset_on_cpu(void *data)
-{
-	return hyp_reset_vectors();
-}
-
-/* What a sloppy hand-back left behind on one CPU. */
-struct sloppy_args {
-	struct testvisor *tv;
-	long install, sloppy, reset, reinstall, repair;
-	unsigned long refusal, diff;
-};
-
-/*
- * Interrupts off throughout: until the stub has set HYP up again, a WFI or
- * a read of the physical counter would trap to HYP.
- */
-static long sloppy_on_cpu(void *data)
-{
-	struct sloppy_args *a = data;
-	unsigned long flags;
-
-	local_irq_save(flags);
-	a->install = hyp_set_vectors(a->tv->vectors);
-	if (!a->install) {
-		a->sloppy = hvc(TESTVISOR_SLOPPY, 0, NULL);
-		a->reset = hyp_reset_vectors();
-		/* Refused by a literal load: byte-swapped if EE is wrong. */
-		a->refusal = hvc(HVC_SET_VECTORS, 4, NULL);
-		a->reinstall = hyp_set_vectors(a->tv->vectors);
-		if (!a->reinstall) {
-			a->diff = hvc(TESTVISOR_CHECK, 0, NULL);
-			a->repair = hyp_reset_vectors();
-		}
-	}
-	local_irq_restore(flags);
-	return 0;
-}
-
-/*
- * A hypervisor that hands HYP back sloppily, HVBAR and HSCTLR.TE put back
- * and nothing else, leaves the stub as it found it: the kernel has the
- * stub set HYP up again. HSCTLR.EE is the kernel's (the stub's loads use
- * it: a big-endian kernel's refusals and lock word), and no trap, timer
- * access, CNTVOFF, VPIDR or VMPIDR is left as the hypervisor had it.
- */
-static void hyp_stub_sloppy_hand_back_repaired(struct kunit *test)
-{
-	struct sloppy_args a;
-	struct cpumask stub;
-	struct testvisor tv;
-	unsigned int cpu, cpus = 0;
-
-	skip_unless_stub_usable(test);
-	cpus_read_lock();
-	for_each_cpu(cpu, abi_cpus(&stub)) {
-		/* A layer keeps its own state: the kernel leaves it alone. */
-		if (hyp_cpu_provider(cpu) != HYP_PROVIDER_STUB)
-			continue;
-		if (work_on_cpu(cpu, testvisor_create_on_cpu, &tv)) {
-			KUNIT_FAIL(test, "CPU%u: no testvisor", cpu);
-			break;
-		}
-		memset(&a, 0, sizeof(a));
-		a.tv = &tv;
-		work_on_cpu(cpu, sloppy_on_cpu, &a);
-		/* Still installed if a hand-back failed: then it stays. */
-		if (!a.install && (a.reset || (!a.reinstall && a.repair)))
-			KUNIT_FAIL(test, "CPU%u: the testvisor kept HYP: leaked", cpu);
-		else
-			testvisor_destroy(&tv);
-		KUNIT_EXPECT_EQ_MSG(test, a.install, 0, "CPU%u: install", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a.sloppy, 0, "CPU%u: TESTVISOR_SLOPPY", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a.reset, 0, "CPU%u: sloppy hand-back", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a.refusal, (unsigned long)HVC_STUB_ERR,
-				    "CPU%u: the stub's refusal byte-swapped: HSCTLR.EE not set up again",
-				    cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a.reinstall, 0, "CPU%u: install again", cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a.diff, 0UL,
-				    "CPU%u: HYP registers left as the hypervisor had them (TESTVISOR_DIFF_*)",
-				    cpu);
-		KUNIT_EXPECT_EQ_MSG(test, a.repair, 0, "CPU%u: hand back", cpu);
-		cpus++;
-	}
-	cpus_read_unlock();
-	if (!cpus)
-		kunit_skip(test, "no CPU has the stub: a layer keeps its own state");
-}
-
-/*
- * @cpu's resume-latency limit, as every cpuidle governor reads it
- * (what dev_pm_qos_raw_resume_latency() returns; its helper is not
- * exported to modules).
- */
-static s32 latency_limit(unsigned int cpu)
-{
-#ifdef CONFIG_PM
-	struct dev_pm_qos *qos = get_cpu_device(cpu)->power.qos;
-
-	if (!IS_ERR_OR_NULL(qos))
-		return READ_ONCE(qos->resume_latency.target_value);
-#endif
-	return PM_QOS_RESUME_LATENCY_NO_CONSTRAINT;
-}
-
-/* Until @cpu's limit is @want, for a second at most; the limit then. */
-static s32 wait_latency_limit(unsigned int cpu, s32 want)
-{
-	unsigned long end = jiffies + HZ;
-	s32 now;
-
-	while ((now = latency_limit(cpu)) != want && time_before(jiffies, end))
-		usleep_range(1000, 2000);
-	return now;
-}
-
-/*
- * A CPU a hypervisor holds must not power down in idle: its device gets a
- * resume-latency limit of 0, which keeps every cpuidle governor in the
- * first state (WFI), and loses it when HYP is handed back. Whatever limit
- * the CPU had before (the user's) is what it has after.
- */
-static void hyp_stub_held_cpu_stays_shallow(struct kunit *test)
-{
-	struct cpumask stub;
-	struct testvisor tv;
-	unsigned int cpu, cpus = 0;
-	s32 before;
-	long installed;
-
-	if (!IS_ENABLED(CONFIG_PM))
-		kunit_skip(test, "no device PM QoS without CONFIG_PM");
-	skip_unless_stub_usable(test);
-	cpus_read_lock();
-	for_each_cpu(cpu, abi_cpus(&stub)) {
-		if (!get_cpu_device(cpu))
-			continue;
-		/* On the CPU: it goes back to that CPU's provider. */
-		if (work_on_cpu(cpu, testvisor_create_on_cpu, &tv)) {
-			KUNIT_FAIL(test, "CPU%u: no testvisor", cpu);
-			break;
-		}
-		before = latency_limit(cpu);
-		if (!before) {
-			/* Someone keeps it shallow already: nothing to see. */
-			testvisor_destroy(&tv);
-			continue;
-		}
-		installed = work_on_cpu(cpu, install_on_cpu, &tv);
-		KUNIT_EXPECT_EQ_MSG(test, installed, 0, "CPU%u: install", cpu);
-		if (!installed) {
-			KUNIT_EXPECT_EQ_MSG(test, wait_latency_limit(cpu, 0), 0,
-					    "CPU%u: held, and its idle not limited", cpu);
-			KUNIT_EXPECT_EQ_MSG(test, work_on_cpu(cpu, reset_on_cpu, NULL), 0,
-					    "CPU%u: hand back", cpu);
-			KUNIT_EXPECT_EQ_MSG(test, wait_latency_limit(cpu, before), before,
-					    "CPU%u: handed back, and still limited", cpu);
-		}
-		testvisor_destroy(&tv);
-		cpus++;
-	}
-	cpus_read_unlock();
-	if (!cpus)
-		kunit_skip(test, "no CPU has the stub or a layer, and a latency limit to lose");
-}
-
-/*
- * A CPU taken offline with a hypervisor installed through the API hands
- * HYP back first (Documentation/arm/hyp-abi.rst): the hypervisor takes
- * HVC_RESET_VECTORS before the CPU dies, so HVBAR never holds a hypervisor
- * the kernel thinks is gone. The CPU comes back with the stub and takes an
- * install again.
- */
-static void hyp_stub_hotplug_brings_back_stub(struct kunit *test)
-{
-	struct cycle_args a = { .repeats = 1 };
-	struct discover_args d;
-	struct testvisor tv;
-	unsigned int cpu;
-	int provider;
-	long ret;
-
-	skip_unless_stub_usable(test);
-	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU))
-		kunit_skip(test, "no CPU hotplug");
-	if (!stress)
-		kunit_skip(test, "takes a CPU offline and back: load with stress=1");
-	cpu = cpumask_last(cpu_online_mask);
-	if (cpu == 0)
-		kunit_skip(test, "no secondary CPU online");
-	provider = hyp_cpu_provider(cpu);
-	if (provider == HYP_PROVIDER_NONE)
-		kunit_skip(test, "CPU%u has neither the stub nor a HYP layer", cpu);
-
-	KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
-	ret = work_on_cpu(cpu, install_on_cpu, &tv);
-	KUNIT_EXPECT_EQ(test, ret, 0);
-	if (!ret) {
-		ret = remove_cpu(cpu);
-		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "offlining CPU%u", cpu);
-		if (ret) {	/* still installed: hand back before freeing */
-			work_on_cpu(cpu, reset_on_cpu, NULL);
-		} else {
-			KUNIT_EXPECT_EQ_MSG(test, testvisor_resets(&tv), 1U,
-					    "CPU%u went offline without handing HYP back", cpu);
-			KUNIT_EXPECT_EQ_MSG(test, add_cpu(cpu), 0, "onlining CPU%u", cpu);
-		}
-	}
-
-	smp_call_function_single(cpu, discover_on_cpu, &d, 1);
-	KUNIT_EXPECT_EQ_MSG(test, d.ret, 0, "CPU%u: the stub or layer answers again", cpu);
-	KUNIT_EXPECT_EQ(test, d.info.version, ABI_VERSION);
-	KUNIT_EXPECT_EQ(test, hyp_cpu_provider(cpu), provider);
-
-	a.tv = &tv;
-	work_on_cpu(cpu, cycle_on_cpu, &a);
-	KUNIT_EXPECT_TRUE_MSG(test, !a.report.step,
-			      "CPU%u after hotplug: %s: got 0x%lx, want 0x%lx", cpu,
-			      a.report.step, a.report.got, a.report.want);
-	testvisor_destroy(&tv);
-}
-
-/* What installs by IPI saw while a CPU went offline and online. */
-struct race {
-	struct testvisor *tv;		/* one per CPU: its own reset count */
-	unsigned int *installs;		/* installs that returned 0, per CPU */
-	bool *installed;		/* the last round's install held there */
-	atomic_t offlines;		/* odd while remove_cpu() runs */
-	int gen;			/* offlines when this round began */
-	bool done;			/* the hotplug thread is finished */
-	int hotplug_err;		/* remove_cpu() or add_cpu() failed */
-	struct completion finished;
-	unsigned int cpu, cycles;
-	/* The first failure an IPI saw: the test thread asserts on it. */
-	atomic_t failures;
-	const char *what;
-	unsigned int bad_cpu;
-	int got;
-};
-
-static void race_fail(struct race *r, unsigned int cpu, const char *what, int got)
-{
-	if (atomic_inc_return(&r->failures) != 1)
-		return;
-	r->bad_cpu = cpu;
-	r->got = got;
-	r->what = what;
-}
-
-/* By IPI, interrupts off: the hypervisor installs on this CPU. */
-static void race_install(void *data)
-{
-	struct race *r = data;
-	unsigned int cpu = smp_processor_id();
-	int ret = hyp_set_vectors(r->tv[cpu].vectors);
-
-	r->installed[cpu] = !ret;
-	if (!ret)
-		r->installs[cpu]++;
-	else if (ret != -EAGAIN)	/* going offline: refused */
-		race_fail(r, cpu, "hyp_set_vectors()", ret);
-}
-
-/*
- * The kernel still knows the install is there, unless this CPU went
- * offline since, or is going (it hands HYP back then).
- */
-static void race_check(void *data)
-{
-	struct race *r = data;
-	unsigned int cpu = smp_processor_id();
-	struct hyp_stub_info info;
-	int ret;
-
-	if (!r->installed[cpu] || (r->gen & 1) || atomic_read(&r->offlines) != r->gen)
-		return;
-	ret = hyp_stub_discover(&info);
-	if (ret != -EBUSY)
-		race_fail(r, cpu, "hyp_stub_discover() on an installed CPU", ret);
-}
-
-static void race_reset(void *data)
-{
-	struct race *r = data;
-	unsigned int cpu = smp_processor_id();
-	int ret;
-
-	if (!r->installed[cpu])
-		return;
-	r->installed[cpu] = false;
-	ret = hyp_reset_vectors();
-	if (ret)
-		race_fail(r, cpu, "hyp_reset_vectors()", ret);
-}
-
-static int race_hotplug(void *data)
-{
-	struct race *r = data;
-	unsigned int i;
-	int ret = 0;
-
-	for (i = 0; i < r->cycles && !ret; i++) {
-		atomic_inc(&r->offlines);
-		ret = remove_cpu(r->cpu);
-		atomic_inc(&r->offlines);
-		if (!ret)
-			ret = add_cpu(r->cpu);
-	}
-	r->hotplug_err = ret;
-	WRITE_ONCE(r->done, true);
-	complete(&r->finished);
-	return 0;
-}
-
-/*
- * A hypervisor installs and hands back by IPI on every CPU, as
- * Documentation/arm/hyp-abi.rst allows (on_each_cpu()), over and over,
- * while another thread takes a CPU offline and online: each install that
- * returned 0 is known to the kernel until it is handed back, each gets
- * exactly one HVC_RESET_VECTORS (from the hypervisor, or from the CPU
- * going offline), and once it is over no CPU is counted as held.
- */
-static void hyp_stub_install_races_hotplug(struct kunit *test)
-{
-	struct task_struct *thread;
-	struct race *r;
-	unsigned long rounds = 0;
-	unsigned int cpu;
-
-	skip_unless_stub_usable(test);
-	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU))
-		kunit_skip(test, "no CPU hotplug");
-	if (!race_cycles)
-		kunit_skip(test, "hotplugs a CPU while installing: load with race_cycles=N");
-	if (num_online_cpus() < 2)
-		kunit_skip(test, "no secondary CPU online");
-	if (!hyp_can_install())
-		kunit_skip(test, "not every CPU has HYP to install in, or HYP is locked");
-
-	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, r);
-	r->tv = kunit_kcalloc(test, nr_cpu_ids, sizeof(*r->tv), GFP_KERNEL);
-	r->installs = kunit_kcalloc(test, nr_cpu_ids, sizeof(*r->installs), GFP_KERNEL);
-	r->installed = kunit_kcalloc(test, nr_cpu_ids, sizeof(*r->installed), GFP_KERNEL);
-	KUNIT_ASSERT_TRUE(test, r->tv && r->installs && r->installed);
-	for_each_online_cpu(cpu)
-		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, testvisor_create_on_cpu, &r->tv[cpu]), 0L);
-	r->cpu = cpumask_last(cpu_online_mask);
-	r->cycles = race_cycles;
-	init_completion(&r->finished);
-
-	thread = kthread_run(race_hotplug, r, "hyp_stub_race");
-	KUNIT_ASSERT_FALSE(test, IS_ERR(thread));
-	while (!READ_ONCE(r->done)) {
-		/*
-		 * A CPU offline for the last reset handed its install back
-		 * as it went: only this round's installs count.
-		 */
-		memset(r->installed, 0, nr_cpu_ids * sizeof(*r->installed));
-		r->gen = atomic_read(&r->offlines);
-		on_each_cpu(race_install, r, 1);
-		on_each_cpu(race_check, r, 1);
-		on_each_cpu(race_reset, r, 1);
-		rounds++;
-		cond_resched();
-	}
-	wait_for_completion(&r->finished);
-
-	KUNIT_EXPECT_EQ_MSG(test, r->hotplug_err, 0, "taking CPU%u offline and online", r->cpu);
-	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&r->failures), 0,
-			    "CPU%u: %s returned %d (first of %d failures)", r->bad_cpu,
-			    r->what, r->got, atomic_read(&r->failures));
-	for_each_possible_cpu(cpu) {
-		if (!r->tv[cpu].page)
-			continue;
-		KUNIT_EXPECT_EQ_MSG(test, testvisor_resets(&r->tv[cpu]), r->installs[cpu],
-				    "CPU%u: HVC_RESET_VECTORS for each install", cpu);
-		testvisor_destroy(&r->tv[cpu]);
-	}
-	KUNIT_EXPECT_TRUE_MSG(test, hyp_can_install(),
-			      "a CPU is still counted as held");
-	kunit_info(test, "%u hotplug cycles of CPU%u, %lu install rounds\n",
-		   r->cycles, r->cpu, rounds);
-}
-
 struct soft_restart_args {
 	struct testvisor tv;
 	struct hyp_stub_res res;
@@ -978,7 +522,7 @@ static long soft_restart_on_cpu(void *data)
 
 	preempt_disable();
 	a->res.a0 = 0;
-	hyp_stub_call(HVC_SOFT_RESTART, testvisor_probe(&a->tv), 0, 0, &a->res);
+	hyp_stub_call(HVC_SOFT_RESTART, hyp_testvisor_probe_entry(&a->tv), 0, 0, &a->res);
 	preempt_enable();
 	return 0;
 }
@@ -997,9 +541,9 @@ static void hyp_stub_soft_restart_jumps_in_hyp(struct kunit *test)
 	skip_unless_stub_usable(test);
 	cpus_read_lock();
 	for_each_cpu(cpu, abi_cpus(&stub)) {
-		KUNIT_ASSERT_EQ(test, testvisor_create(&a.tv), 0);
+		KUNIT_ASSERT_EQ(test, hyp_testvisor_create(&a.tv), 0);
 		work_on_cpu(cpu, soft_restart_on_cpu, &a);
-		testvisor_destroy(&a.tv);
+		hyp_testvisor_destroy(&a.tv);
 		KUNIT_EXPECT_EQ_MSG(test, a.res.a0, TESTVISOR_PROBED, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.res.a1 & MODE_MASK, HYP_MODE, "CPU%u", cpu);
 		KUNIT_EXPECT_EQ_MSG(test, a.res.a2 & HSCTLR_M, 0UL, "CPU%u", cpu);
@@ -1011,74 +555,6 @@ static void hyp_stub_soft_restart_jumps_in_hyp(struct kunit *test)
 	}
 	cpus_read_unlock();
 	KUNIT_EXPECT_GT(test, cpus, 0U);
-}
-
-/*
- * Whether every CPU that has entered the kernel has the stub or a layer:
- * the test's own reading of the public records, to hold the kernel's
- * predicates against.
- */
-static bool every_entered_cpu_has_abi(void)
-{
-	unsigned int cpu;
-
-	for_each_possible_cpu(cpu)
-		if (hyp_cpu_last_entry_mode(cpu) > 0 &&
-		    hyp_cpu_provider(cpu) == HYP_PROVIDER_NONE)
-			return false;
-	return true;
-}
-
-/* Locked from the command line: SET and SOFT_RESTART refused, RESET and DISCOVER fine. */
-static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
-{
-	phys_addr_t stub = hyp_stub_vectors_phys();
-	struct hyp_stub_info info;
-	struct soft_restart_args sr;
-	unsigned long raw, self;
-	bool stub_cpu;
-
-	if (!stub)
-		kunit_skip(test, "no CPU has the stub or a HYP layer");
-	if (!hyp_stub_locked())
-		kunit_skip(test, "not a locked boot (no hyp_stub_lock)");
-	if (hyp_cpu_provider(0) == HYP_PROVIDER_NONE)
-		kunit_skip(test, "CPU0 has neither the stub nor a HYP layer");
-
-	/* A jump anywhere in HYP could write HVBAR: refused too. */
-	KUNIT_ASSERT_EQ(test, testvisor_create(&sr.tv), 0);
-	work_on_cpu(0, soft_restart_on_cpu, &sr);
-	testvisor_destroy(&sr.tv);
-	KUNIT_EXPECT_EQ(test, sr.res.a0, HVC_STUB_ERR);
-
-	KUNIT_EXPECT_EQ(test, hyp_set_vectors(stub), -EPERM);
-	/*
-	 * Enforced in HYP: the raw call is refused too (and should the lock
-	 * fail, the testvisor hands back). The stub's own vectors are not
-	 * refused: that sets HYP up again, and escapes nothing.
-	 */
-	KUNIT_ASSERT_EQ(test, testvisor_create(&sr.tv), 0);
-	preempt_disable();
-	raw = hvc(HVC_SET_VECTORS, sr.tv.vectors, NULL);
-	if (!raw)
-		hvc(HVC_RESET_VECTORS, 0, NULL);
-	stub_cpu = hyp_cpu_provider(smp_processor_id()) == HYP_PROVIDER_STUB;
-	self = hvc(HVC_SET_VECTORS, hyp_stub_vectors_phys(), NULL);
-	preempt_enable();
-	testvisor_destroy(&sr.tv);
-	KUNIT_EXPECT_EQ(test, raw, HVC_STUB_ERR);
-	if (stub_cpu)
-		KUNIT_EXPECT_EQ(test, self, 0UL);
-	KUNIT_EXPECT_EQ(test, hyp_reset_vectors(), 0);
-	KUNIT_EXPECT_EQ(test, hyp_stub_discover(&info), 0);
-	KUNIT_EXPECT_EQ(test, info.state, HVC_ABI_STATE_LOCKED);
-	KUNIT_EXPECT_EQ(test, hyp_stub_lock(), 0);	/* again: fine */
-	KUNIT_EXPECT_TRUE(test, hyp_stub_locked());
-	/* What a hypervisor checks before it installs says no... */
-	KUNIT_EXPECT_FALSE(test, hyp_can_install());
-	KUNIT_EXPECT_EQ(test, hyp_claim_cpu(), -EPERM);
-	/* ...and what the GIC and timer asked at boot is as unlocked. */
-	KUNIT_EXPECT_EQ(test, is_hyp_mode_available(), every_entered_cpu_has_abi());
 }
 
 /* Where no CPU has HYP to call, every call says so and issues no HVC. */
@@ -1282,6 +758,210 @@ static void hyp_stub_fuzz_every_cpu(struct kunit *test)
 	cpus_read_unlock();
 }
 
+/* What the suites were asked for: the harness checks they got it. */
+static int hyp_stub_abi_init(struct kunit_suite *suite)
+{
+	pr_info("hyp_stub_kunit: fuzz_seed=%u stress=%d destructive=%d race_cycles=%u\n",
+		fuzz_seed, stress, destructive, race_cycles);
+	return 0;
+}
+
+static struct kunit_case hyp_stub_abi_cases[] = {
+	KUNIT_CASE(hyp_stub_entry_mode_record_consistent),
+	KUNIT_CASE(hyp_stub_discover_reports_abi),
+	KUNIT_CASE(hyp_stub_refuses_bad_calls),
+	KUNIT_CASE(hyp_stub_soft_restart_jumps_in_hyp),
+	KUNIT_CASE(hyp_stub_svc_boot_api_returns_enodev),
+	KUNIT_CASE(hyp_stub_fuzz_every_cpu),
+	{}
+};
+
+static struct kunit_suite hyp_stub_abi_suite = {
+	.name = "hyp_stub_abi",
+	.suite_init = hyp_stub_abi_init,
+	.test_cases = hyp_stub_abi_cases,
+};
+
+/* Suite hyp_stub_install: hypervisors install, hold and hand back. */
+
+/* The testvisor installs, works at PL2 and hands back, on every CPU. */
+static void hyp_stub_testvisor_cycle_every_cpu(struct kunit *test)
+{
+	run_cycles(test, false, 1);
+}
+
+/* The same through Jailhouse's raw call: hvc #0, r0 = 0, r1 = vectors. */
+static void hyp_stub_testvisor_raw_jailhouse_install(struct kunit *test)
+{
+	run_cycles(test, true, 1);
+}
+
+/* Install and reset, over and over, on every CPU. */
+static void hyp_stub_install_reset_repeated(struct kunit *test)
+{
+	run_cycles(test, false, stress ? CYCLE_REPEATS_STRESS : CYCLE_REPEATS);
+}
+
+/* What a sloppy hand-back left behind on one CPU. */
+struct sloppy_args {
+	struct testvisor *tv;
+	long install, sloppy, reset, reinstall, repair;
+	unsigned long refusal, diff;
+};
+
+/*
+ * Interrupts off throughout: until the stub has set HYP up again, a WFI or
+ * a read of the physical counter would trap to HYP.
+ */
+static long sloppy_on_cpu(void *data)
+{
+	struct sloppy_args *a = data;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	a->install = hyp_set_vectors(a->tv->vectors);
+	if (!a->install) {
+		a->sloppy = hvc(TESTVISOR_SLOPPY, 0, NULL);
+		a->reset = hyp_reset_vectors();
+		/* Refused by a literal load: byte-swapped if EE is wrong. */
+		a->refusal = hvc(HVC_SET_VECTORS, 4, NULL);
+		a->reinstall = hyp_set_vectors(a->tv->vectors);
+		if (!a->reinstall) {
+			a->diff = hvc(TESTVISOR_CHECK, 0, NULL);
+			a->repair = hyp_reset_vectors();
+		}
+	}
+	local_irq_restore(flags);
+	return 0;
+}
+
+/*
+ * A hypervisor that hands HYP back sloppily, HVBAR and HSCTLR.TE put back
+ * and nothing else, leaves the stub as it found it: the kernel has the
+ * stub set HYP up again. HSCTLR.EE is the kernel's (the stub's loads use
+ * it: a big-endian kernel's refusals and lock word), and no trap, timer
+ * access, CNTVOFF, VPIDR or VMPIDR is left as the hypervisor had it.
+ */
+static void hyp_stub_sloppy_hand_back_repaired(struct kunit *test)
+{
+	struct sloppy_args a;
+	struct cpumask stub;
+	struct testvisor tv;
+	unsigned int cpu, cpus = 0;
+
+	skip_unless_stub_usable(test);
+	cpus_read_lock();
+	for_each_cpu(cpu, abi_cpus(&stub)) {
+		/* A layer keeps its own state: the kernel leaves it alone. */
+		if (hyp_cpu_provider(cpu) != HYP_PROVIDER_STUB)
+			continue;
+		if (work_on_cpu(cpu, hyp_testvisor_create_on_cpu, &tv)) {
+			KUNIT_FAIL(test, "CPU%u: no testvisor", cpu);
+			break;
+		}
+		memset(&a, 0, sizeof(a));
+		a.tv = &tv;
+		work_on_cpu(cpu, sloppy_on_cpu, &a);
+		/* Still installed if a hand-back failed: then it stays. */
+		if (!a.install && (a.reset || (!a.reinstall && a.repair)))
+			KUNIT_FAIL(test, "CPU%u: the testvisor kept HYP: leaked", cpu);
+		else
+			hyp_testvisor_destroy(&tv);
+		KUNIT_EXPECT_EQ_MSG(test, a.install, 0, "CPU%u: install", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.sloppy, 0, "CPU%u: TESTVISOR_SLOPPY", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.reset, 0, "CPU%u: sloppy hand-back", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.refusal, (unsigned long)HVC_STUB_ERR,
+				    "CPU%u: the stub's refusal byte-swapped: HSCTLR.EE not set up again",
+				    cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.reinstall, 0, "CPU%u: install again", cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.diff, 0UL,
+				    "CPU%u: HYP registers left as the hypervisor had them (TESTVISOR_DIFF_*)",
+				    cpu);
+		KUNIT_EXPECT_EQ_MSG(test, a.repair, 0, "CPU%u: hand back", cpu);
+		cpus++;
+	}
+	cpus_read_unlock();
+	if (!cpus)
+		kunit_skip(test, "no CPU has the stub: a layer keeps its own state");
+}
+
+/*
+ * @cpu's resume-latency limit, as every cpuidle governor reads it
+ * (what dev_pm_qos_raw_resume_latency() returns; its helper is not
+ * exported to modules).
+ */
+static s32 latency_limit(unsigned int cpu)
+{
+#ifdef CONFIG_PM
+	struct dev_pm_qos *qos = get_cpu_device(cpu)->power.qos;
+
+	if (!IS_ERR_OR_NULL(qos))
+		return READ_ONCE(qos->resume_latency.target_value);
+#endif
+	return PM_QOS_RESUME_LATENCY_NO_CONSTRAINT;
+}
+
+/* Until @cpu's limit is @want, for a second at most; the limit then. */
+static s32 wait_latency_limit(unsigned int cpu, s32 want)
+{
+	unsigned long end = jiffies + HZ;
+	s32 now;
+
+	while ((now = latency_limit(cpu)) != want && time_before(jiffies, end))
+		usleep_range(1000, 2000);
+	return now;
+}
+
+/*
+ * A CPU a hypervisor holds must not power down in idle: its device gets a
+ * resume-latency limit of 0, which keeps every cpuidle governor in the
+ * first state (WFI), and loses it when HYP is handed back. Whatever limit
+ * the CPU had before (the user's) is what it has after.
+ */
+static void hyp_stub_held_cpu_stays_shallow(struct kunit *test)
+{
+	struct cpumask stub;
+	struct testvisor tv;
+	unsigned int cpu, cpus = 0;
+	s32 before;
+	long installed;
+
+	if (!IS_ENABLED(CONFIG_PM))
+		kunit_skip(test, "no device PM QoS without CONFIG_PM");
+	skip_unless_stub_usable(test);
+	cpus_read_lock();
+	for_each_cpu(cpu, abi_cpus(&stub)) {
+		if (!get_cpu_device(cpu))
+			continue;
+		/* On the CPU: it goes back to that CPU's provider. */
+		if (work_on_cpu(cpu, hyp_testvisor_create_on_cpu, &tv)) {
+			KUNIT_FAIL(test, "CPU%u: no testvisor", cpu);
+			break;
+		}
+		before = latency_limit(cpu);
+		if (!before) {
+			/* Someone keeps it shallow already: nothing to see. */
+			hyp_testvisor_destroy(&tv);
+			continue;
+		}
+		installed = work_on_cpu(cpu, install_on_cpu, &tv);
+		KUNIT_EXPECT_EQ_MSG(test, installed, 0, "CPU%u: install", cpu);
+		if (!installed) {
+			KUNIT_EXPECT_EQ_MSG(test, wait_latency_limit(cpu, 0), 0,
+					    "CPU%u: held, and its idle not limited", cpu);
+			KUNIT_EXPECT_EQ_MSG(test, work_on_cpu(cpu, reset_on_cpu, NULL), 0,
+					    "CPU%u: hand back", cpu);
+			KUNIT_EXPECT_EQ_MSG(test, wait_latency_limit(cpu, before), before,
+					    "CPU%u: handed back, and still limited", cpu);
+		}
+		hyp_testvisor_destroy(&tv);
+		cpus++;
+	}
+	cpus_read_unlock();
+	if (!cpus)
+		kunit_skip(test, "no CPU has the stub or a layer, and a latency limit to lose");
+}
+
 /* What the kernel did to a CPU a hypervisor installed itself on. */
 struct held_args {
 	struct testvisor *tv;
@@ -1334,11 +1014,11 @@ static void hyp_stub_claimed_cpu_gets_no_stub_calls(struct kunit *test)
 	skip_unless_stub_usable(test);
 	cpus_read_lock();
 	for_each_cpu(cpu, abi_cpus(&stub)) {
-		KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
+		KUNIT_ASSERT_EQ(test, hyp_testvisor_create(&tv), 0);
 		memset(&a, 0, sizeof(a));
 		a.tv = &tv;
 		work_on_cpu(cpu, claimed_on_cpu, &a);
-		testvisor_destroy(&tv);
+		hyp_testvisor_destroy(&tv);
 
 		KUNIT_EXPECT_EQ_MSG(test, a.release_early, -EINVAL, "CPU%u", cpu);
 		KUNIT_ASSERT_EQ_MSG(test, a.claim, 0, "CPU%u", cpu);
@@ -1386,14 +1066,320 @@ static void hyp_stub_unclaimed_install_is_not_the_stub(struct kunit *test)
 	skip_unless_stub_usable(test);
 	if (hyp_cpu_provider(0) == HYP_PROVIDER_NONE)
 		kunit_skip(test, "CPU0 has neither the stub nor a HYP layer");
-	KUNIT_ASSERT_EQ(test, testvisor_create(&tv), 0);
+	KUNIT_ASSERT_EQ(test, hyp_testvisor_create(&tv), 0);
 	a.tv = &tv;
 	work_on_cpu(0, unclaimed_on_cpu, &a);
-	testvisor_destroy(&tv);
+	hyp_testvisor_destroy(&tv);
 	KUNIT_EXPECT_EQ(test, a.raw_set, 0);
 	KUNIT_EXPECT_EQ(test, a.discover, -EIO);
 	KUNIT_EXPECT_EQ(test, a.unexpected, 1UL);
 	KUNIT_EXPECT_EQ(test, a.discover_after, 0);
+}
+
+static struct kunit_case hyp_stub_install_cases[] = {
+	KUNIT_CASE(hyp_stub_testvisor_cycle_every_cpu),
+	KUNIT_CASE(hyp_stub_testvisor_raw_jailhouse_install),
+	KUNIT_CASE(hyp_stub_install_reset_repeated),
+	KUNIT_CASE(hyp_stub_sloppy_hand_back_repaired),
+	KUNIT_CASE(hyp_stub_held_cpu_stays_shallow),
+	KUNIT_CASE(hyp_stub_claimed_cpu_gets_no_stub_calls),
+	KUNIT_CASE(hyp_stub_unclaimed_install_is_not_the_stub),
+	{}
+};
+
+static struct kunit_suite hyp_stub_install_suite = {
+	.name = "hyp_stub_install",
+	.test_cases = hyp_stub_install_cases,
+};
+
+/* Suite hyp_stub_hotplug_lock: CPU hotplug under installs, and the lock. */
+
+/*
+ * A CPU taken offline with a hypervisor installed through the API hands
+ * HYP back first (Documentation/arm/hyp-abi.rst): the hypervisor takes
+ * HVC_RESET_VECTORS before the CPU dies, so HVBAR never holds a hypervisor
+ * the kernel thinks is gone. The CPU comes back with the stub and takes an
+ * install again.
+ */
+static void hyp_stub_hotplug_brings_back_stub(struct kunit *test)
+{
+	struct cycle_args a = { .repeats = 1 };
+	struct discover_args d;
+	struct testvisor tv;
+	unsigned int cpu;
+	int provider;
+	long ret;
+
+	skip_unless_stub_usable(test);
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU))
+		kunit_skip(test, "no CPU hotplug");
+	if (!stress)
+		kunit_skip(test, "takes a CPU offline and back: load with stress=1");
+	cpu = cpumask_last(cpu_online_mask);
+	if (cpu == 0)
+		kunit_skip(test, "no secondary CPU online");
+	provider = hyp_cpu_provider(cpu);
+	if (provider == HYP_PROVIDER_NONE)
+		kunit_skip(test, "CPU%u has neither the stub nor a HYP layer", cpu);
+
+	KUNIT_ASSERT_EQ(test, hyp_testvisor_create(&tv), 0);
+	ret = work_on_cpu(cpu, install_on_cpu, &tv);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret) {
+		ret = remove_cpu(cpu);
+		KUNIT_EXPECT_EQ_MSG(test, ret, 0, "offlining CPU%u", cpu);
+		if (ret) {	/* still installed: hand back before freeing */
+			work_on_cpu(cpu, reset_on_cpu, NULL);
+		} else {
+			KUNIT_EXPECT_EQ_MSG(test, hyp_testvisor_reset_count(&tv), 1U,
+					    "CPU%u went offline without handing HYP back", cpu);
+			KUNIT_EXPECT_EQ_MSG(test, add_cpu(cpu), 0, "onlining CPU%u", cpu);
+		}
+	}
+
+	smp_call_function_single(cpu, discover_on_cpu, &d, 1);
+	KUNIT_EXPECT_EQ_MSG(test, d.ret, 0, "CPU%u: the stub or layer answers again", cpu);
+	KUNIT_EXPECT_EQ(test, d.info.version, ABI_VERSION);
+	KUNIT_EXPECT_EQ(test, hyp_cpu_provider(cpu), provider);
+
+	a.tv = &tv;
+	work_on_cpu(cpu, cycle_on_cpu, &a);
+	KUNIT_EXPECT_TRUE_MSG(test, !a.report.step,
+			      "CPU%u after hotplug: %s: got 0x%lx, want 0x%lx", cpu,
+			      a.report.step, a.report.got, a.report.want);
+	hyp_testvisor_destroy(&tv);
+}
+
+/* What installs by IPI saw while a CPU went offline and online. */
+struct race {
+	struct testvisor *tv;		/* one per CPU: its own reset count */
+	unsigned int *installs;		/* installs that returned 0, per CPU */
+	bool *installed;		/* the last round's install held there */
+	atomic_t offlines;		/* odd while remove_cpu() runs */
+	int gen;			/* offlines when this round began */
+	bool done;			/* the hotplug thread is finished */
+	int hotplug_err;		/* remove_cpu() or add_cpu() failed */
+	struct completion finished;
+	unsigned int cpu, cycles;
+	/* The first failure an IPI saw: the test thread asserts on it. */
+	atomic_t failures;
+	const char *what;
+	unsigned int bad_cpu;
+	int got;
+};
+
+static void race_fail(struct race *r, unsigned int cpu, const char *what, int got)
+{
+	if (atomic_inc_return(&r->failures) != 1)
+		return;
+	r->bad_cpu = cpu;
+	r->got = got;
+	r->what = what;
+}
+
+/* By IPI, interrupts off: the hypervisor installs on this CPU. */
+static void race_install(void *data)
+{
+	struct race *r = data;
+	unsigned int cpu = smp_processor_id();
+	int ret = hyp_set_vectors(r->tv[cpu].vectors);
+
+	r->installed[cpu] = !ret;
+	if (!ret)
+		r->installs[cpu]++;
+	else if (ret != -EAGAIN)	/* going offline: refused */
+		race_fail(r, cpu, "hyp_set_vectors()", ret);
+}
+
+/*
+ * The kernel still knows the install is there, unless this CPU went
+ * offline since, or is going (it hands HYP back then).
+ */
+static void race_check(void *data)
+{
+	struct race *r = data;
+	unsigned int cpu = smp_processor_id();
+	struct hyp_stub_info info;
+	int ret;
+
+	if (!r->installed[cpu] || (r->gen & 1) || atomic_read(&r->offlines) != r->gen)
+		return;
+	ret = hyp_stub_discover(&info);
+	if (ret != -EBUSY)
+		race_fail(r, cpu, "hyp_stub_discover() on an installed CPU", ret);
+}
+
+static void race_reset(void *data)
+{
+	struct race *r = data;
+	unsigned int cpu = smp_processor_id();
+	int ret;
+
+	if (!r->installed[cpu])
+		return;
+	r->installed[cpu] = false;
+	ret = hyp_reset_vectors();
+	if (ret)
+		race_fail(r, cpu, "hyp_reset_vectors()", ret);
+}
+
+static int race_hotplug(void *data)
+{
+	struct race *r = data;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < r->cycles && !ret; i++) {
+		atomic_inc(&r->offlines);
+		ret = remove_cpu(r->cpu);
+		atomic_inc(&r->offlines);
+		if (!ret)
+			ret = add_cpu(r->cpu);
+	}
+	r->hotplug_err = ret;
+	WRITE_ONCE(r->done, true);
+	complete(&r->finished);
+	return 0;
+}
+
+/*
+ * A hypervisor installs and hands back by IPI on every CPU, as
+ * Documentation/arm/hyp-abi.rst allows (on_each_cpu()), over and over,
+ * while another thread takes a CPU offline and online: each install that
+ * returned 0 is known to the kernel until it is handed back, each gets
+ * exactly one HVC_RESET_VECTORS (from the hypervisor, or from the CPU
+ * going offline), and once it is over no CPU is counted as held.
+ */
+static void hyp_stub_install_races_hotplug(struct kunit *test)
+{
+	struct task_struct *thread;
+	struct race *r;
+	unsigned long rounds = 0;
+	unsigned int cpu;
+
+	skip_unless_stub_usable(test);
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU))
+		kunit_skip(test, "no CPU hotplug");
+	if (!race_cycles)
+		kunit_skip(test, "hotplugs a CPU while installing: load with race_cycles=N");
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "no secondary CPU online");
+	if (!hyp_can_install())
+		kunit_skip(test, "not every CPU has HYP to install in, or HYP is locked");
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->tv = kunit_kcalloc(test, nr_cpu_ids, sizeof(*r->tv), GFP_KERNEL);
+	r->installs = kunit_kcalloc(test, nr_cpu_ids, sizeof(*r->installs), GFP_KERNEL);
+	r->installed = kunit_kcalloc(test, nr_cpu_ids, sizeof(*r->installed), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, r->tv && r->installs && r->installed);
+	for_each_online_cpu(cpu)
+		KUNIT_ASSERT_EQ(test, work_on_cpu(cpu, hyp_testvisor_create_on_cpu,
+						  &r->tv[cpu]), 0L);
+	r->cpu = cpumask_last(cpu_online_mask);
+	r->cycles = race_cycles;
+	init_completion(&r->finished);
+
+	thread = kthread_run(race_hotplug, r, "hyp_stub_race");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(thread));
+	while (!READ_ONCE(r->done)) {
+		/*
+		 * A CPU offline for the last reset handed its install back
+		 * as it went: only this round's installs count.
+		 */
+		memset(r->installed, 0, nr_cpu_ids * sizeof(*r->installed));
+		r->gen = atomic_read(&r->offlines);
+		on_each_cpu(race_install, r, 1);
+		on_each_cpu(race_check, r, 1);
+		on_each_cpu(race_reset, r, 1);
+		rounds++;
+		cond_resched();
+	}
+	wait_for_completion(&r->finished);
+
+	KUNIT_EXPECT_EQ_MSG(test, r->hotplug_err, 0, "taking CPU%u offline and online", r->cpu);
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&r->failures), 0,
+			    "CPU%u: %s returned %d (first of %d failures)", r->bad_cpu,
+			    r->what, r->got, atomic_read(&r->failures));
+	for_each_possible_cpu(cpu) {
+		if (!r->tv[cpu].page)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, hyp_testvisor_reset_count(&r->tv[cpu]), r->installs[cpu],
+				    "CPU%u: HVC_RESET_VECTORS for each install", cpu);
+		hyp_testvisor_destroy(&r->tv[cpu]);
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, hyp_can_install(),
+			      "a CPU is still counted as held");
+	kunit_info(test, "%u hotplug cycles of CPU%u, %lu install rounds\n",
+		   r->cycles, r->cpu, rounds);
+}
+
+/*
+ * Whether every CPU that has entered the kernel has the stub or a layer:
+ * the test's own reading of the public records, to hold the kernel's
+ * predicates against.
+ */
+static bool every_entered_cpu_has_abi(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (hyp_cpu_last_entry_mode(cpu) > 0 &&
+		    hyp_cpu_provider(cpu) == HYP_PROVIDER_NONE)
+			return false;
+	return true;
+}
+
+/* Locked from the command line: SET and SOFT_RESTART refused, RESET and DISCOVER fine. */
+static void hyp_stub_lock_refuses_set_vectors(struct kunit *test)
+{
+	phys_addr_t stub = hyp_stub_vectors_phys();
+	struct hyp_stub_info info;
+	struct soft_restart_args sr;
+	unsigned long raw, self;
+	bool stub_cpu;
+
+	if (!stub)
+		kunit_skip(test, "no CPU has the stub or a HYP layer");
+	if (!hyp_stub_locked())
+		kunit_skip(test, "not a locked boot (no hyp_stub_lock)");
+	if (hyp_cpu_provider(0) == HYP_PROVIDER_NONE)
+		kunit_skip(test, "CPU0 has neither the stub nor a HYP layer");
+
+	/* A jump anywhere in HYP could write HVBAR: refused too. */
+	KUNIT_ASSERT_EQ(test, hyp_testvisor_create(&sr.tv), 0);
+	work_on_cpu(0, soft_restart_on_cpu, &sr);
+	hyp_testvisor_destroy(&sr.tv);
+	KUNIT_EXPECT_EQ(test, sr.res.a0, HVC_STUB_ERR);
+
+	KUNIT_EXPECT_EQ(test, hyp_set_vectors(stub), -EPERM);
+	/*
+	 * Enforced in HYP: the raw call is refused too (and should the lock
+	 * fail, the testvisor hands back). The stub's own vectors are not
+	 * refused: that sets HYP up again, and escapes nothing.
+	 */
+	KUNIT_ASSERT_EQ(test, hyp_testvisor_create(&sr.tv), 0);
+	preempt_disable();
+	raw = hvc(HVC_SET_VECTORS, sr.tv.vectors, NULL);
+	if (!raw)
+		hvc(HVC_RESET_VECTORS, 0, NULL);
+	stub_cpu = hyp_cpu_provider(smp_processor_id()) == HYP_PROVIDER_STUB;
+	self = hvc(HVC_SET_VECTORS, hyp_stub_vectors_phys(), NULL);
+	preempt_enable();
+	hyp_testvisor_destroy(&sr.tv);
+	KUNIT_EXPECT_EQ(test, raw, HVC_STUB_ERR);
+	if (stub_cpu)
+		KUNIT_EXPECT_EQ(test, self, 0UL);
+	KUNIT_EXPECT_EQ(test, hyp_reset_vectors(), 0);
+	KUNIT_EXPECT_EQ(test, hyp_stub_discover(&info), 0);
+	KUNIT_EXPECT_EQ(test, info.state, HVC_ABI_STATE_LOCKED);
+	KUNIT_EXPECT_EQ(test, hyp_stub_lock(), 0);	/* again: fine */
+	KUNIT_EXPECT_TRUE(test, hyp_stub_locked());
+	/* What a hypervisor checks before it installs says no... */
+	KUNIT_EXPECT_FALSE(test, hyp_can_install());
+	KUNIT_EXPECT_EQ(test, hyp_claim_cpu(), -EPERM);
+	/* ...and what the GIC and timer asked at boot is as unlocked. */
+	KUNIT_EXPECT_EQ(test, is_hyp_mode_available(), every_entered_cpu_has_abi());
 }
 
 static long claim_install_on_cpu(void *data)
@@ -1439,7 +1425,7 @@ static unsigned int lock_hand_back(struct kunit *test, struct held_args *a,
 {
 	if (!a->claim)
 		work_on_cpu(cpu, hand_back_on_cpu, a);
-	testvisor_destroy(a->tv);
+	hyp_testvisor_destroy(a->tv);
 	KUNIT_EXPECT_EQ_MSG(test, a->unexpected, 0UL,
 			    "CPU%u: the lock sent its hypervisor a call", cpu);
 	KUNIT_EXPECT_FALSE_MSG(test, a->pending && !layer,
@@ -1482,7 +1468,7 @@ static void hyp_stub_lock_while_claimed(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, tv);
 	cpus_read_lock();
 	for_each_cpu(cpu, abi_cpus(&stub)) {
-		KUNIT_ASSERT_EQ(test, testvisor_create(&tv[cpu]), 0);
+		KUNIT_ASSERT_EQ(test, hyp_testvisor_create(&tv[cpu]), 0);
 		a[cpu].tv = &tv[cpu];
 		a[cpu].install = !held++;
 		if (hyp_cpu_provider(cpu) == HYP_PROVIDER_FIRMWARE)
@@ -1509,109 +1495,49 @@ static void hyp_stub_lock_while_claimed(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, hyp_stub_locked());
 }
 
-static struct kunit_case hyp_stub_cases[] = {
-	KUNIT_CASE(hyp_stub_entry_mode_record_consistent),
-	KUNIT_CASE(hyp_stub_discover_reports_abi),
-	KUNIT_CASE(hyp_stub_refuses_bad_calls),
-	KUNIT_CASE(hyp_stub_testvisor_cycle_every_cpu),
-	KUNIT_CASE(hyp_stub_testvisor_raw_jailhouse_install),
-	KUNIT_CASE(hyp_stub_install_reset_repeated),
-	KUNIT_CASE(hyp_stub_held_cpu_stays_shallow),
-	KUNIT_CASE(hyp_stub_sloppy_hand_back_repaired),
+static struct kunit_case hyp_stub_hotplug_lock_cases[] = {
 	KUNIT_CASE(hyp_stub_hotplug_brings_back_stub),
 	KUNIT_CASE(hyp_stub_install_races_hotplug),
-	KUNIT_CASE(hyp_stub_soft_restart_jumps_in_hyp),
 	KUNIT_CASE(hyp_stub_lock_refuses_set_vectors),
-	KUNIT_CASE(hyp_stub_svc_boot_api_returns_enodev),
-	KUNIT_CASE(hyp_stub_fuzz_every_cpu),
-	KUNIT_CASE(hyp_stub_claimed_cpu_gets_no_stub_calls),
-	KUNIT_CASE(hyp_stub_unclaimed_install_is_not_the_stub),
 	/* Last: it locks the stub. */
 	KUNIT_CASE(hyp_stub_lock_while_claimed),
 	{}
 };
 
-/*
- * 6.1's KUnit runs a module's suites while the module is still coming up
- * (MODULE_STATE_COMING), before load_module() parses its parameters: read
- * them from the module's argument string, so that "insmod
- * hyp_stub_kunit.ko fuzz_seed=N stress=1 destructive=1 hold=1
- * race_cycles=N" does what
- * it says.
- * Built in, the suite has only the defaults.
- */
-static int hyp_stub_suite_init(struct kunit_suite *suite)
-{
-#ifdef MODULE
-	char *args, *next, *param, *val;
-	int ret = 0;
-
-	if (!THIS_MODULE->args)
-		return 0;
-	args = kstrdup(THIS_MODULE->args, GFP_KERNEL);
-	if (!args)
-		return -ENOMEM;
-	next = skip_spaces(args);
-	while (*next && !ret) {
-		next = next_arg(next, &param, &val);
-		if (!val)	/* a bare bool parameter means true */
-			val = "1";
-		if (!strcmp(param, "fuzz_seed"))
-			ret = kstrtouint(val, 0, &fuzz_seed);
-		else if (!strcmp(param, "destructive"))
-			ret = kstrtobool(val, &destructive);
-		else if (!strcmp(param, "stress"))
-			ret = kstrtobool(val, &stress);
-		else if (!strcmp(param, "hold"))
-			ret = kstrtobool(val, &hold);
-		else if (!strcmp(param, "race_cycles"))
-			ret = kstrtouint(val, 0, &race_cycles);
-		if (ret)
-			pr_err("hyp_stub_kunit: bad value %s=%s\n", param, val);
-	}
-	kfree(args);
-	if (ret)
-		return ret;
-#endif
-	pr_info("hyp_stub_kunit: fuzz_seed=%u stress=%d destructive=%d hold=%d race_cycles=%u\n",
-		fuzz_seed, stress, destructive, hold, race_cycles);
-	return 0;
-}
-
-/*
- * hold=1: after the cases, install the test hypervisor on every CPU with
- * the stub and leave it there, as a hypervisor module that is running
- * would, so that the harness can try kexec and hibernation under it. Its
- * pages are never freed: HYP keeps using them after the module is gone.
- */
-static void hyp_stub_suite_exit(struct kunit_suite *suite)
-{
-	struct testvisor tv;
-	unsigned int cpu, held = 0;
-
-	if (!hold)
-		return;
-	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		if (hyp_cpu_provider(cpu) == HYP_PROVIDER_NONE || testvisor_create(&tv))
-			continue;
-		if (work_on_cpu(cpu, install_on_cpu, &tv))
-			testvisor_destroy(&tv);
-		else
-			held++;
-	}
-	cpus_read_unlock();
-	pr_info("hyp_stub_kunit: holding HYP on %u CPU(s)\n", held);
-}
-
-static struct kunit_suite hyp_stub_suite = {
-	.name = "hyp_stub",
-	.suite_init = hyp_stub_suite_init,
-	.suite_exit = hyp_stub_suite_exit,
-	.test_cases = hyp_stub_cases,
+static struct kunit_suite hyp_stub_hotplug_lock_suite = {
+	.name = "hyp_stub_hotplug_lock",
+	.test_cases = hyp_stub_hotplug_lock_cases,
 };
 
-kunit_test_suite(hyp_stub_suite);
+#ifdef MODULE
+static struct kunit_suite *hyp_stub_suites[] = {
+	&hyp_stub_abi_suite,
+	&hyp_stub_install_suite,
+	&hyp_stub_hotplug_lock_suite,
+};
+
+/*
+ * 6.1's KUnit runs a module's suites from its MODULE_STATE_COMING notifier,
+ * before load_module() has parsed the module's parameters: run them from
+ * the module's own init instead, where "insmod hyp_stub_kunit.ko stress=1"
+ * has been parsed. The same two calls KUnit's notifier makes.
+ */
+static int __init hyp_stub_kunit_init(void)
+{
+	return __kunit_test_suites_init(hyp_stub_suites,
+					ARRAY_SIZE(hyp_stub_suites));
+}
+module_init(hyp_stub_kunit_init);
+
+static void __exit hyp_stub_kunit_exit(void)
+{
+	__kunit_test_suites_exit(hyp_stub_suites, ARRAY_SIZE(hyp_stub_suites));
+}
+module_exit(hyp_stub_kunit_exit);
+#else
+kunit_test_suites(&hyp_stub_abi_suite, &hyp_stub_install_suite,
+		  &hyp_stub_hotplug_lock_suite);
+#endif
 
 MODULE_DESCRIPTION("KUnit tests and a reference test hypervisor for the ARM HYP stub");
 MODULE_LICENSE("GPL");

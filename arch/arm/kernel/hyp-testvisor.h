@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The calls of the reference test hypervisor (hyp-testvisor.S), shared by
- * its HYP half and the KUnit suite that drives it. Chosen so that the stub
- * answers each of them with HVC_STUB_ERR, and each fits one compare.
+ * The reference test hypervisor: the calls its HYP half (hyp-testvisor-hyp.S)
+ * answers, chosen so that the stub answers each of them with HVC_STUB_ERR
+ * and each fits one compare, and the C half (hyp-testvisor.c) that the
+ * KUnit suites use to make and install copies of it.
  */
 #ifndef __ARM_KERNEL_HYP_TESTVISOR_H
 #define __ARM_KERNEL_HYP_TESTVISOR_H
 
 #include <linux/bits.h>
+#ifndef __ASSEMBLY__
+#include <linux/types.h>
+#endif
 
 #define TESTVISOR_WHOAMI	0x1000
 #define TESTVISOR_TRAP_WFI	0x2000
@@ -35,6 +39,19 @@ extern const char hyp_testvisor_stub_vectors[];
 extern const char hyp_testvisor_probe[];
 extern const char hyp_testvisor_resets[];
 extern const char hyp_testvisor_end[];
+
+/* One CPU's testvisor: a page holding a copy of the HYP code. */
+struct testvisor {
+	void *page;
+	phys_addr_t phys;
+	phys_addr_t vectors;	/* what installs it: phys, | THUMB in Thumb-2 */
+};
+
+int hyp_testvisor_create(struct testvisor *tv);
+long hyp_testvisor_create_on_cpu(void *tv);
+unsigned long hyp_testvisor_probe_entry(struct testvisor *tv);
+u32 hyp_testvisor_reset_count(struct testvisor *tv);
+void hyp_testvisor_destroy(struct testvisor *tv);
 #endif
 
 #endif /* __ARM_KERNEL_HYP_TESTVISOR_H */

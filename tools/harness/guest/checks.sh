@@ -210,3 +210,57 @@ raw_set_vectors_answers() {
 	diag "raw HVC_SET_VECTORS: r0 = $_r (want $1)"
 	[ "$_r" = "$1" ]
 }
+
+# Idle: how often each CPU entered its idle states (fw.sh --idle: state 1
+# powers the CPU down through our firmware's PSCI CPU_SUSPEND).
+IDLE_SECONDS=3
+
+# counts_state N FILE: "cpuN=V" for every online CPU's idle state N FILE.
+counts_state() {
+	for d in /sys/devices/system/cpu/cpu[0-9]*; do
+		f=$d/cpuidle/state$1/$2
+		[ -r "$f" ] && echo "${d##*/}=$(cat "$f")"
+	done
+}
+
+# counts FILE: the same for the power-down state (state 1).
+counts() {
+	counts_state 1 "$1"
+}
+
+# grew FILE MIN BEFORE AFTER: every CPU's count grew by at least MIN.
+grew() {
+	rc=0
+	for b in $3; do
+		cpu=${b%%=*}
+		a=$(echo "$4" | tr ' ' '\n' | sed -n "s/^$cpu=//p")
+		diag "$cpu: $1 ${b#*=} -> $a"
+		[ $((a - ${b#*=})) -ge "$2" ] || rc=1
+	done
+	[ -n "$3" ] || { diag "no CPU has a power-down idle state"; rc=1; }
+	return $rc
+}
+
+# powered_down_while_idle: over IDLE_SECONDS idle, every CPU powered down
+# at least 100 times.
+powered_down_while_idle() {
+	before=$(counts usage)
+	wait_seconds $IDLE_SECONDS
+	grew usage 100 "$before" "$(counts usage)"
+}
+
+# no_oops: the kernel log has no oops and no undefined instruction; it is
+# kept in $HTMP/dmesg.after.
+no_oops() {
+	dmesg >"$HTMP/dmesg.after"
+	! grep -q 'Internal error\|Oops\|undefined instruction' "$HTMP/dmesg.after" ||
+		{ grep 'Internal error\|Oops\|undefined instruction' "$HTMP/dmesg.after" |
+			while IFS= read -r l; do diag "$l"; done; return 1; }
+}
+
+# provider_is CPU WANT: cpuCPU/hyp/provider reads WANT.
+provider_is() {
+	_p=$(cat "/sys/devices/system/cpu/cpu$1/hyp/provider")
+	diag "cpu$1/hyp/provider: $_p (want $2)"
+	[ "$_p" = "$2" ]
+}

@@ -1,31 +1,45 @@
 # SPDX-License-Identifier: GPL-2.0
 # Suites run in the guest, folded into the scenario's KTAP.
 #
-# kunit_module: runs a KUnit suite by loading its module, and folds its
+# The suites of hyp_stub_kunit.ko (or built in), in the order they run.
+HYP_STUB_SUITES="hyp_stub_abi hyp_stub_install hyp_stub_hotplug_lock"
+
+# kunit_module: runs KUnit suites by loading their module, and folds their
 # cases into our KTAP as SUITE.CASE (see kunit_fold).
 #
-# kunit_module SUITE MODULE [PARAMS...]
+# kunit_module "SUITE..." MODULE [PARAMS...]
 kunit_module() {
-	_suite=$1
+	_suites=$1
 	_mod=$2
 	shift 2
 	dmesg -c >/dev/null
 	[ $# = 0 ] || diag "insmod $_mod $*"
 	if ! insmod "$_mod" "$@" 2>"$HTMP/insmod.err"; then
 		diag "insmod $_mod: $(cat "$HTMP/insmod.err")"
-		ktap_result "$_suite.module_loads" false
+		_m=${_mod##*/}
+		ktap_result "${_m%.ko}.module_loads" false
 		return
 	fi
 	dmesg | sed 's/^\[[ 0-9.]*\] //' >"$HTMP/kunit.log"
-	kunit_fold "$_suite" "$HTMP/kunit.log" "while loading $_mod"
+	kunit_fold "$_suites" "$HTMP/kunit.log" "while loading $_mod"
 	rmmod "$_mod" 2>/dev/null
 }
 
-# kunit_fold SUITE LOG WHEN: folds the results SUITE printed into LOG (a
-# kernel log without timestamps) into our KTAP as SUITE.CASE. A suite that
-# is cut short (fewer results than its plan) or never reports adds a
-# failing case that says so, and the log WHEN it ran.
+# kunit_fold "SUITE..." LOG WHEN: folds the results each SUITE printed into
+# LOG (a kernel log without timestamps) into our KTAP as SUITE.CASE, all of
+# them in $HTMP/kunit.ktap too. A suite that is cut short (fewer results
+# than its plan) or never reports adds a failing case that says so, and
+# the log WHEN it ran.
 kunit_fold() {
+	: >"$HTMP/kunit.ktap"
+	for _suite in $1; do
+		kunit_fold_one "$_suite" "$2" "$3"
+		cat "$HTMP/kunit-one.ktap" >>"$HTMP/kunit.ktap"
+	done
+}
+
+# kunit_fold_one SUITE LOG WHEN: kunit_fold for one suite.
+kunit_fold_one() {
 	_suite=$1
 	awk -v suite="$_suite" '
 		$0 ~ "^ *# Subtest: " suite "$" { inside = 1; next }
@@ -39,7 +53,8 @@ kunit_fold() {
 			else { sub(/^not ok [0-9]+ /, ""); print "not ok 0 " suite "." $0 }
 			next
 		}
-		$0 ~ "^(not )?ok [0-9]+ " suite "$" { done = 1; exit }
+		# Its own result: "# SKIP" after it when every case skipped.
+		$0 ~ "^(not )?ok [0-9]+ " suite "( # .*)?$" { done = 1; exit }
 		/^    / {
 			if ($0 ~ /(EXPECTATION|ASSERTION) FAILED/) failed = 1
 			sub(/^ +/, ""); sub(/^# /, ""); print "# " $0; next
@@ -51,22 +66,41 @@ kunit_fold() {
 			if (!plan) print "not ok 0 " suite ".reported # no KTAP plan from the suite"
 			else if (n != plan) print "not ok 0 " suite ".complete # plan " plan ", results " n
 			else if (!done) print "not ok 0 " suite ".complete # no suite result line"
-		}' "$2" >"$HTMP/kunit.ktap"
-	if grep -q "^not ok 0 $_suite\.\(reported\|complete\) " "$HTMP/kunit.ktap"; then
+		}' "$2" >"$HTMP/kunit-one.ktap"
+	if grep -q "^not ok 0 $_suite\.\(reported\|complete\) " "$HTMP/kunit-one.ktap"; then
 		diag "what the kernel logged $3:"
 		sed 's/^/#   /' "$2" | tail -n 40 >>"$_ktap_body"
 	fi
-	ktap_import "$HTMP/kunit.ktap"
+	ktap_import "$HTMP/kunit-one.ktap"
 }
 
-# hyp_stub_suite [PARAMS...]: the hyp_stub suite of this boot's kernel,
-# always with its long parts (stress=1), plus harness.kunit= and PARAMS,
-# and a case that checks the suite ran with the parameters it was given.
+# hyp_stub_suite [PARAMS...]: the hyp_stub suites of this boot's kernel,
+# always with their long parts (stress=1), plus harness.kunit= and PARAMS,
+# and a case that checks the suites ran with the parameters they were given.
 hyp_stub_suite() {
 	_params="stress=1 $(echo "${H_kunit:-}" | tr ',' ' ') $*"
 	# shellcheck disable=SC2086 # one word per parameter
-	kunit_module hyp_stub "/harness/modules/$H_config/hyp_stub_kunit.ko" $_params
+	kunit_module "$HYP_STUB_SUITES" "/harness/modules/$H_config/hyp_stub_kunit.ko" $_params
 	ktap_result hyp_stub_params_honoured kunit_params_honoured $_params
+}
+
+# probe_hold: the harness's probe module (tools/harness/probe/) installs
+# its vectors on every CPU with HYP to call, through the C API, and keeps
+# them there (hold=1), as a hypervisor module that is running would. What
+# it logged is in $HTMP/hold.log.
+probe_hold() {
+	dmesg -c >/dev/null
+	insmod "/harness/modules/$H_config/hyp_raw_probe.ko" hold=1 2>"$HTMP/insmod.err" ||
+		diag "insmod hyp_raw_probe.ko hold=1: $(cat "$HTMP/insmod.err")"
+	dmesg | sed 's/^\[[ 0-9.]*\] //' >"$HTMP/hold.log"
+	grep '^hyp_raw_probe: ' "$HTMP/hold.log" | sed 's/^/# /' >>"$_ktap_body"
+}
+
+# held_cpus N: the probe's line says it holds HYP on N CPUs.
+held_cpus() {
+	_n=$(sed -n 's/^hyp_raw_probe: holding HYP on \([0-9]*\) CPU(s)$/\1/p' "$HTMP/hold.log")
+	diag "the probe holds HYP on ${_n:-no} CPU(s) of $H_cpus"
+	[ "$_n" = "$1" ]
 }
 
 # kunit_params_honoured P=V...: the suite's own line says it ran with each.

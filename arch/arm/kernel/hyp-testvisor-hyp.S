@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The HYP half of the reference test hypervisor used by the HYP stub's
- * KUnit suite (hyp-stub-test.c).
+ * KUnit suites (hyp-stub-test.c).
  *
- * This code never runs where it is linked: the C half copies it, from
- * hyp_testvisor_start to hyp_testvisor_end, to the start of a page of its
- * own (module memory is not physically contiguous), fills in the data words
- * at the end, cleans the page to the point of coherency and installs it
- * with HVC_SET_VECTORS. It then runs in HYP with the MMU off, at physical
- * addresses: everything is PC relative, and the page's top is its stack.
+ * This code never runs where it is linked: the C half (hyp-testvisor.c)
+ * copies it, from hyp_testvisor_start to hyp_testvisor_end, to the start
+ * of a page of its own (module memory is not physically contiguous), fills
+ * in the data words at the end and cleans the page to the point of
+ * coherency; a test installs it with HVC_SET_VECTORS. It then runs in HYP
+ * with the MMU off, at physical addresses: everything is PC relative, and
+ * the page's top is its stack.
  *
  * Calls (r0), besides HVC_RESET_VECTORS, which every hypervisor must take
  * (it counts them in the word at hyp_testvisor_resets):
