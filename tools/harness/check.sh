@@ -209,6 +209,9 @@ TESTS+=(
 	# its layer there: the claim ends without an unguarded HVC.
 	"layer_claimed_cpu_back_without_layer_2cpu|patched|claimback --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 5"
 	"layer_claimed_cpu_back_2cpu|patched|claimback --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
+	# CPUs over the layer that power down in idle and come back without it
+	# (--layer 5): checked at CPU_PM_EXIT, before anything calls them.
+	"layer_lost_at_power_down_2cpu|patched|idlegone --via fw --mode svc --svc-cpus 0x3 --cpus 2 --idle 1 --layer 5 --timeout 90"
 	# Locked before the first kexec: the next kernels find the layer locked.
 	"layer_lock_outlives_kexec|patched|kexec --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cmdline harness.gens=2 --cmdline harness.lock=1 --timeout 60"
 	# The suite's destructive case over the layer: hypervisors hold every

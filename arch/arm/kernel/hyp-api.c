@@ -366,6 +366,20 @@ int hyp_stub_call(unsigned long fn, unsigned long a1, unsigned long a2,
 }
 EXPORT_SYMBOL_GPL(hyp_stub_call);
 
+/*
+ * Whether some CPU is over the layer: it answered at that CPU's last
+ * entry. Context: any.
+ */
+static bool hyp_layer_on_some_cpu(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (hyp_cpu_provider(cpu) == HYP_PROVIDER_FIRMWARE)
+			return true;
+	return false;
+}
+
 /**
  * hyp_stub_vectors_phys() - where HVBAR goes back to on this CPU
  *
@@ -388,7 +402,7 @@ phys_addr_t hyp_stub_vectors_phys(void)
 
 	if (hyp_layer_present() &&
 	    (hyp_cpu_provider(raw_smp_processor_id()) == HYP_PROVIDER_FIRMWARE ||
-	     !any_stub))
+	     (!any_stub && hyp_layer_on_some_cpu())))
 		return hyp_layer_vectors;
 	if (!any_stub)
 		return 0;

@@ -148,7 +148,8 @@ static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
  * them.
  *
  * Context: on the CPU that entered, before it is in cpu_online_mask
- * (hyp_cpu_starting()), or the boot CPU on resume; takes interrupts off.
+ * (hyp_cpu_starting()), the boot CPU on resume, or a CPU back from a
+ * power-down (hyp_layer_pm_exit_this_cpu()); takes interrupts off.
  */
 void hyp_layer_check_this_cpu(void)
 {
@@ -208,6 +209,29 @@ int hyp_layer_recheck_this_cpu(void)
 			cpu, ret);
 	hyp_refresh();
 	return 0;
+}
+
+/*
+ * This CPU came back from a power-down (CPU_PM_EXIT), through cpu_resume.
+ * In another mode than before (@moved) it is checked as at any entry. In
+ * SVC over the layer again, the firmware was to put the layer back: that
+ * is checked too, with the guarded call, before anything else is sent
+ * there (a firmware that lost it would leave HVC undefined, or HVBAR
+ * anywhere). A CPU over no layer before, in the same mode, gets no call.
+ * The check costs a CPU over the layer four HVCs at each such exit.
+ *
+ * Context: the CPU PM notifier, on this CPU with interrupts off.
+ * Return: whether the layer's answer here changed (the records then need
+ * reading again).
+ */
+bool hyp_layer_pm_exit_this_cpu(bool moved)
+{
+	bool here = __this_cpu_read(hyp_layer_here);
+
+	if (!READ_ONCE(hyp_layer_found) || (!moved && !here))
+		return false;
+	hyp_layer_check_this_cpu();
+	return __this_cpu_read(hyp_layer_here) != here;
 }
 
 /*

@@ -161,13 +161,17 @@ void hyp_refresh(void)
 
 /*
  * A CPU came back from a power-down (CPU_PM_EXIT): through cpu_resume, in
- * whatever mode the firmware chose. Read the records again if its own
- * changed. Interrupts off, on that CPU.
+ * whatever mode the firmware chose, over the layer only if the firmware
+ * put it back (checked: hyp_layer_pm_exit_this_cpu()). Read the records
+ * again if its own changed, or the layer's answer. Interrupts off, on
+ * that CPU.
  */
 static void hyp_cpu_pm_exit(unsigned int cpu)
 {
 	/* Racy on purpose: at worst one refresh more, or one another CPU runs. */
-	if (hyp_cpu_last_entry_mode(cpu) != READ_ONCE(hyp_seen_mode[cpu]))
+	bool moved = hyp_cpu_last_entry_mode(cpu) != READ_ONCE(hyp_seen_mode[cpu]);
+
+	if (hyp_layer_pm_exit_this_cpu(moved) || moved)
 		hyp_refresh();
 }
 

@@ -97,8 +97,14 @@ static __always_inline bool hyp_layer_on_cpu(unsigned int cpu)
 #ifdef CONFIG_ARM_HYP_LAYER
 void hyp_layer_check_this_cpu(void);
 int hyp_layer_recheck_this_cpu(void);
+bool hyp_layer_pm_exit_this_cpu(bool moved);
 #else
 static inline void hyp_layer_check_this_cpu(void) { }
+
+static inline bool hyp_layer_pm_exit_this_cpu(bool moved)
+{
+	return false;
+}
 
 static inline int hyp_layer_recheck_this_cpu(void)
 {
