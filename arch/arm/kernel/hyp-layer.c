@@ -139,13 +139,22 @@ static int hyp_layer_answers(struct hyp_stub_info *info, phys_addr_t vectors)
 	return 0;
 }
 
+/* What the check of this CPU found, if not the layer. */
+static void hyp_layer_not_here(unsigned int cpu, int ret)
+{
+	pr_warn("CPU%u: the HYP layer does not answer here (%d): no HYP on this CPU\n",
+		cpu, ret);
+}
+
 /*
  * A CPU has just entered: if it entered in SVC and the boot CPU found the
  * layer, check it is here too. A CPU a hypervisor holds gets no call: it
  * is over no layer the kernel knows of until its claim ends, and is
  * checked then (hyp_layer_recheck_this_cpu()). The check and the calls
  * run with interrupts off, so that no install (an IPI) comes between
- * them.
+ * them. A CPU over the layer stays so for other CPUs' readers until the
+ * answer says otherwise: a check that confirms it changes nothing they
+ * read.
  *
  * Context: on the CPU that entered, before it is in cpu_online_mask
  * (hyp_cpu_starting()), the boot CPU on resume, or a CPU back from a
@@ -161,19 +170,21 @@ void hyp_layer_check_this_cpu(void)
 	if (!READ_ONCE(hyp_layer_found))
 		return;
 	local_irq_save(flags);
-	WRITE_ONCE(*this_cpu_ptr(&hyp_layer_here), false);
 	if (hyp_this_cpu_held()) {
+		WRITE_ONCE(*this_cpu_ptr(&hyp_layer_here), false);
 		__this_cpu_write(hyp_layer_unchecked,
 				 hyp_cpu_last_entry_mode(cpu) == SVC_MODE);
 		goto out;
 	}
 	__this_cpu_write(hyp_layer_unchecked, false);
-	if (hyp_cpu_last_entry_mode(cpu) != SVC_MODE)
-		goto out;
-	ret = hyp_layer_answers(&info, hyp_layer_vectors);
+	ret = -EPERM;
+	if (hyp_cpu_last_entry_mode(cpu) == SVC_MODE) {
+		ret = hyp_layer_answers(&info, hyp_layer_vectors);
+		if (ret)
+			hyp_layer_not_here(cpu, ret);
+	}
 	if (ret)
-		pr_warn("CPU%u: the HYP layer does not answer here (%d): no HYP on this CPU\n",
-			cpu, ret);
+		WRITE_ONCE(*this_cpu_ptr(&hyp_layer_here), false);
 out:
 	local_irq_restore(flags);
 }
@@ -205,8 +216,7 @@ int hyp_layer_recheck_this_cpu(void)
 		return ret;
 	__this_cpu_write(hyp_layer_unchecked, false);
 	if (ret)
-		pr_warn("CPU%u: the HYP layer does not answer here (%d): no HYP on this CPU\n",
-			cpu, ret);
+		hyp_layer_not_here(cpu, ret);
 	hyp_refresh();
 	return 0;
 }
@@ -217,8 +227,12 @@ int hyp_layer_recheck_this_cpu(void)
  * SVC over the layer again, the firmware was to put the layer back: that
  * is checked too, with the guarded call, before anything else is sent
  * there (a firmware that lost it would leave HVC undefined, or HVBAR
- * anywhere). A CPU over no layer before, in the same mode, gets no call.
- * The check costs a CPU over the layer four HVCs at each such exit.
+ * anywhere). A CPU over no layer before, in the same mode, gets no call;
+ * nor does one a hypervisor holds, in the same mode: it should not have
+ * powered down (hyp-api.c refuses CPU_PM_ENTER there), but some idle
+ * drivers go ahead anyway, and it keeps what it had, so that its
+ * hypervisor can still hand back. The check costs a CPU over the layer
+ * four HVCs at each such exit.
  *
  * Context: the CPU PM notifier, on this CPU with interrupts off.
  * Return: whether the layer's answer here changed (the records then need
@@ -228,7 +242,8 @@ bool hyp_layer_pm_exit_this_cpu(bool moved)
 {
 	bool here = __this_cpu_read(hyp_layer_here);
 
-	if (!READ_ONCE(hyp_layer_found) || (!moved && !here))
+	if (!READ_ONCE(hyp_layer_found) ||
+	    (!moved && (!here || hyp_this_cpu_held())))
 		return false;
 	hyp_layer_check_this_cpu();
 	return __this_cpu_read(hyp_layer_here) != here;

@@ -19,10 +19,12 @@
  *
  * The copy goes back to the home of the CPU that runs this (the stub's or
  * the layer's vectors, hyp_stub_vectors_phys()) when it is handed HYP back:
- * create it on the CPU it is for.
+ * make it on the CPU it is for (work_on_cpu() with
+ * hyp_testvisor_create_on_cpu()). Its address is virt_to_phys()'s: on a
+ * platform whose RAM HYP reaches through another alias (Keystone with
+ * LPAE) it may not fit HVBAR, and installs are refused.
  *
- * Context: process context, may sleep; on the CPU the copy is for
- * (work_on_cpu(), hyp_testvisor_create_on_cpu()).
+ * Context: process context, may sleep.
  * Return: 0, -ENOMEM, or -ERANGE if that home does not fit in HVBAR.
  */
 int hyp_testvisor_create(struct testvisor *tv)
