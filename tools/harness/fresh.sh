@@ -167,7 +167,14 @@ if [ "$rc" != 0 ] && grep -q 'No space left on device' "$log"; then
 fi
 if [ "$rc" != 0 ]; then
 	echo "check-fresh: FAILED (exit $rc): the fresh root lacks something deps.sh should install" >&2
-	grep -m 8 -E 'error|not found|No such file|failed' "$log" | sed 's/^/  | /' >&2 || true
+	# The cases that failed, each with the diagnostics printed before it
+	# (KTAP puts a case's "# ..." lines ahead of its result).
+	if grep -qE '^ *not ok ' "$log"; then
+		echo "  cases that failed in the fresh root:" >&2
+		grep -B 6 -E '^ *not ok ' "$log" | sed 's/^/  | /' | head -n 80 >&2
+	fi
+	grep -m 8 -E '[Ee]rror [^:]|not found|No such file|failed' "$log" | grep -v '# Totals' |
+		sed 's/^/  | /' >&2 || true
 	hints=$(missing_hints)
 	if [ -n "$hints" ]; then
 		echo "Missing from deps.sh (name it in HOST_PKGS):" >&2
