@@ -284,11 +284,10 @@ SYM_FUNC_END(__hyp_soft_restart)
  * no branch: it starts at 0x14 and runs on over their slots.
  *
  * The handler: r0 = function ID, r1-r3 = arguments, results in r0-r3;
- * only r0-r3 change. The dispatch only
- * compares and branches (where an ID does not fit a compare, it subtracts
- * the first ID of its group once): an ID meets the compares for the calls
- * that exist, the legacy ones first, and nothing else. An unknown legacy
- * ID costs what upstream's stub charged for one: two compares, the error
+ * only r0-r3 change. The dispatch only compares and branches (where an ID
+ * does not fit a compare, it subtracts the first ID of its group once): an
+ * ID meets the compares for the calls that exist, the legacy ones first,
+ * and nothing else. An unknown legacy ID costs two compares, the error
  * value and the return.
  */
 	.arch_extension	virt
