@@ -49,6 +49,14 @@ set -euo pipefail
 
 src=$HARNESS/fw
 out=$BUILD/fw
+doc=$TOP/Documentation/arm/hyp-abi.rst
+
+# layer_example: the device-tree source of the ABI document's worked
+# example, between its "worked example: begin" and "end" comments.
+layer_example() {
+	sed -n '/^\.\. worked example: begin$/,/^\.\. worked example: end$/p' "$doc" |
+		sed -n 's/^    //p'
+}
 
 case ${1:-} in
 build)
@@ -101,31 +109,37 @@ dtb)
 		fdtput -t x "$dtb.new" $pd phandle $IDLE_PHANDLE
 	fi
 	if [ "$layer" != 0 ]; then
-		# The binding: Documentation/devicetree/bindings/firmware/
-		# linux,arm-hyp-layer.yaml.
-		# Linux wants the root's cell sizes here (QEMU's: 2 and 2).
-		rm=/reserved-memory
-		fdtput -c "$dtb.new" $rm
-		fdtput -t u "$dtb.new" $rm '#address-cells' 2
-		fdtput -t u "$dtb.new" $rm '#size-cells' 2
-		fdtput -t x "$dtb.new" $rm ranges
-		lm=$rm/hyp-layer@${FW_LAYER#0x}
-		fdtput -c "$dtb.new" "$lm"
-		fdtput -t x "$dtb.new" "$lm" reg 0 "${FW_LAYER#0x}" 0 "${FW_LAYER_SIZE#0x}"
-		[ "$layer" = 3 ] || fdtput -t x "$dtb.new" "$lm" no-map
+		# The nodes are the ABI document's worked example, as written
+		# (Documentation/arm/hyp-abi.rst, "A worked example: QEMU virt"),
+		# merged into QEMU's tree: every boot over our layer boots it.
+		layer_example >"$dtb.example"
+		grep -q 'hyp-layer@0*'"${FW_LAYER#0x}"' {' "$dtb.example" ||
+			die "the ABI document's example does not place the layer at $FW_LAYER"
+		grep -q "reg = <0x0 $FW_LAYER 0x0 $FW_LAYER_SIZE>;" "$dtb.example" ||
+			die "the ABI document's example does not reserve $FW_LAYER_SIZE at $FW_LAYER"
+		dtc -q -I dtb -O dts -o "$dtb.dts" "$dtb.new"
+		# QEMU's own tree draws warnings (clocks given as numbers):
+		# the example must add none.
+		dtc -I dts -O dtb -o /dev/null "$dtb.dts" 2>"$dtb.warn0"
+		cat "$dtb.dts" "$dtb.example" | dtc -I dts -O dtb -o "$dtb.new" - 2>"$dtb.warn1" ||
+			die "the ABI document's example does not compile into QEMU's tree: $(cat "$dtb.warn1")"
+		sed -i 's/^[^:]*://' "$dtb.warn0" "$dtb.warn1"
+		if ! cmp -s "$dtb.warn0" "$dtb.warn1"; then
+			die "the ABI document's example draws dtc warnings: $(diff "$dtb.warn0" "$dtb.warn1" | grep '^>')"
+		fi
+		rm -f "$dtb.dts" "$dtb.example" "$dtb.warn0" "$dtb.warn1"
+		lm=/reserved-memory/hyp-layer@${FW_LAYER#0x}
+		[ "$layer" != 3 ] || fdtput -d "$dtb.new" "$lm" no-map
 		if [ "$layer" = 4 ]; then
 			# The region the node names: the next 2 MiB, not the layer's.
 			other=$(printf '%x' $((FW_LAYER + FW_LAYER_SIZE)))
-			lm=$rm/hyp-layer@$other
+			lm=/reserved-memory/hyp-layer@$other
 			fdtput -c "$dtb.new" "$lm"
 			fdtput -t x "$dtb.new" "$lm" reg 0 "$other" 0 "${FW_LAYER_SIZE#0x}"
 			fdtput -t x "$dtb.new" "$lm" no-map
+			fdtput -t x "$dtb.new" "$lm" phandle $LAYER_PHANDLE
+			fdtput -t x "$dtb.new" /firmware/hyp-layer memory-region $LAYER_PHANDLE
 		fi
-		fdtput -t x "$dtb.new" "$lm" phandle $LAYER_PHANDLE
-		fdtput -c "$dtb.new" /firmware
-		fdtput -c "$dtb.new" /firmware/hyp-layer
-		fdtput -t s "$dtb.new" /firmware/hyp-layer compatible linux,arm-hyp-layer
-		fdtput -t x "$dtb.new" /firmware/hyp-layer memory-region $LAYER_PHANDLE
 	fi
 	size=$(stat -c %s "$initrd")
 	fdtput -t x "$dtb.new" /chosen linux,initrd-start "${FW_INITRD#0x}"
