@@ -268,6 +268,11 @@ TESTS+=(
 	# make boot's options as a person uses them: bad values refused at
 	# once, each value of each option booted, the shell fed commands.
 	"make_boot_options|host|$HARNESS/bootopts.sh"
+	# make conform: a layer given as a file goes through the layer boots;
+	# ours passes, and ours with one byte of its UID changed is refused
+	# where the kernel identifies a layer. After the boots above.
+	"conform_reference_layer|host|$HARNESS/conform.sh --reference"
+	"conform_broken_layer_refused|host|$HARNESS/conform.sh --broken-uid"
 	# Last, with everything built (its root shares build/ccache): make boot
 	# and one test of each kind in a minimal Debian 12 root that has only
 	# what deps.sh installs, so a package deps.sh does not name fails here.

@@ -26,7 +26,10 @@
 #       LAYER: what HYP holds for a CPU entered in SVC, 0 nothing, 1 the
 #       resident layer, 2 nothing and HVC undefined (SCR.HCE clear); 3
 #       and 4 are 1 for the firmware, only their device trees differ; 5
-#       the layer at a CPU's first entry, then as 2)
+#       the layer at a CPU's first entry, then as 2). FW_LAYER_FILE=FILE
+#       (conform.sh): with LAYER 1, 3 or 4, that file is the layer, loaded
+#       at FW_LAYER, its vectors (ARM) at its start, in place of ours
+#   build/fw/layer.bin: our layer alone, as such a file
 #
 # Memory layout of a boot through it, the one place it is written down
 # (fw.c is built with FW_PARAMS and FW_MAGIC from here):
@@ -61,7 +64,8 @@ layer_example() {
 case ${1:-} in
 build)
 	mkdir -p "$out"
-	if [ -f "$out/fw.bin" ] && [ -z "$(find "$src" "$0" -newer "$out/fw.bin")" ]; then
+	if [ -f "$out/fw.bin" ] && [ -f "$out/layer.bin" ] &&
+	   [ -z "$(find "$src" "$0" -newer "$out/fw.bin")" ]; then
 		exit 0
 	fi
 	"${CROSS}gcc" -mcpu=cortex-a15 -marm -ffreestanding -fno-pie -no-pie -static \
@@ -71,6 +75,7 @@ build)
 		-Wl,--defsym=FW_LAYER=$FW_LAYER -Wl,--defsym=FW_LAYER_SIZE=$FW_LAYER_SIZE \
 		-o "$out/fw.elf.$$" "$src/entry.S" "$src/fw.c" "$src/layer.S"
 	"${CROSS}objcopy" -O binary -j .text -j .layer "$out/fw.elf.$$" "$out/fw.bin.$$"
+	"${CROSS}objcopy" -O binary -j .layer "$out/fw.elf.$$" "$out/layer.bin"
 	mv "$out/fw.elf.$$" "$out/fw.elf"
 	mv "$out/fw.bin.$$" "$out/fw.bin"
 	;;
@@ -152,9 +157,20 @@ loads)
 	# qemu.sh --load options for a boot.
 	printf -- '--load file=%s,addr=%s,force-raw=on\n' "$2" $FW_KERNEL "$3" $FW_INITRD "$4" $FW_DTB
 	i=0
-	# Layers 3 and 4 differ from 1 only in the device tree.
+	# Layers 3 and 4 differ from 1 only in the device tree. With
+	# FW_LAYER_FILE (conform.sh), that file is the layer, in place of ours:
+	# QEMU loads it at FW_LAYER, and the firmware (layer 6) points HVBAR at
+	# its start.
 	fwlayer=${7:-0}
 	case $fwlayer in 3 | 4) fwlayer=1 ;; esac
+	if [ -n "${FW_LAYER_FILE:-}" ] && [ "$fwlayer" = 1 ]; then
+		[ -f "$FW_LAYER_FILE" ] || die "FW_LAYER_FILE=$FW_LAYER_FILE: no such file"
+		size=$(stat -c %s "$FW_LAYER_FILE")
+		[ "$size" -le $((FW_LAYER_SIZE)) ] ||
+			die "FW_LAYER_FILE=$FW_LAYER_FILE: $size bytes, more than the $((FW_LAYER_SIZE)) reserved for it"
+		printf -- '--load file=%s,addr=%s,force-raw=on\n' "$FW_LAYER_FILE" $FW_LAYER
+		fwlayer=6
+	fi
 	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5" "${6:-0}" "$fwlayer" "${8:-0}"; do
 		printf -- '--load addr=0x%x,data=%s,data-len=4\n' $((FW_PARAMS + 4 * i)) "$v"
 		i=$((i + 1))

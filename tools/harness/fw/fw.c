@@ -41,6 +41,7 @@
 #define FW_LAYER_ON		1	/* the resident layer */
 #define FW_LAYER_HVC_UNDEF	2	/* nothing, and HVC is UNDEFINED */
 #define FW_LAYER_FIRST_ONLY	5	/* the layer at a CPU's first entry, then 2 */
+#define FW_LAYER_EXTERNAL	6	/* as 1, with a layer QEMU loaded at FW_LAYER */
 
 #define SCR_HCE		(1u << 8)
 #define HDCR_HPMN	0x1fu
@@ -210,9 +211,11 @@ void fw_ns_hyp(uint32_t mode)
 		__asm__ volatile("isb");
 		return;
 	}
-	if (layer != FW_LAYER_ON || mode != MODE_SVC)
+	if ((layer != FW_LAYER_ON && layer != FW_LAYER_EXTERNAL) || mode != MODE_SVC)
 		return;
-	CP15_WRITE(4, c12, c0, 0, (uint32_t)layer_vectors);	/* HVBAR */
+	/* HVBAR: ours, or the external layer's vectors at its start (ARM). */
+	CP15_WRITE(4, c12, c0, 0, layer == FW_LAYER_EXTERNAL ?
+		   (uint32_t)__layer_start : (uint32_t)layer_vectors);
 	CP15_WRITE(4, c1, c1, 0, 0u);			/* HCR */
 	CP15_WRITE(4, c1, c1, 2, 0u);			/* HCPTR */
 	CP15_WRITE(4, c1, c1, 3, 0u);			/* HSTR */

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# make conform LAYER=FILE: runs a firmware HYP layer, given as a binary,
+# through the boots that make check runs over our own layer, and prints one
+# KTAP case for each, the guest's own cases nested in it.
+#
+# usage: conform.sh FILE
+#        conform.sh --reference      our layer (build/fw/layer.bin)
+#        conform.sh --broken-uid     our layer with one byte of its UID
+#                                    changed: must fail, and only where the
+#                                    kernel identifies the layer
+#   FILE: the layer's code and data as they sit in memory, its vector
+#   table (ARM, not Thumb) at its start, at most FW_LAYER_SIZE bytes. Our
+#   firmware loads it at FW_LAYER (0x48000000, fw.sh), enters every CPU in
+#   non-secure SVC with HVBAR at its start, as the ABI document's boot
+#   contract says, and gives the kernel the document's worked example as
+#   its device tree nodes. The test kernel (make boot builds it) is the
+#   caller.
+# What the boots check (the layer rows of make check):
+#   boot      Linux identifies the layer (SMCCC_VERSION, the UID, the
+#             revision, HVC_ABI_STATE), reports it, and the three KUnit
+#             suites run over it: every call, refusals, unknown IDs, the
+#             Thumb bit, alignment, the lock on every CPU, install and
+#             hand-back of a test hypervisor on every CPU, SOFT_RESTART
+#   idle      a CPU powered down through PSCI CPU_SUSPEND comes back over
+#             the layer, and a hypervisor installs again
+#   hotplug   CPUs taken offline and back (PSCI CPU_OFF, CPU_ON): the layer
+#             answers on each as it returns
+#   kexec     three kernels in a chain, each finding the layer again
+#   claimback a CPU a hypervisor claimed comes back to the layer
+# Exit status 0 when every case passed.
+set -euo pipefail
+# shellcheck source=tools/harness/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+ROWS=(
+	"conform_boot_a15_2cpu|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
+	"conform_boot_a7_4cpu|boot --via fw --mode svc --svc-cpus 0xf --cpus 4 --layer 1 --cpu cortex-a7"
+	"conform_idle_power_down_2cpu|idle --via fw --mode svc --svc-cpus 0x3 --cpus 2 --idle 1 --layer 1"
+	"conform_hotplug_20_cycles_4cpu|hotplug --via fw --mode svc --svc-cpus 0xf --cpus 4 --layer 1 --cmdline harness.cycles=20 --timeout 200"
+	"conform_kexec_chain_3|kexec --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cmdline harness.gens=3 --timeout 120"
+	"conform_claimed_cpu_back_2cpu|claimback --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
+)
+
+"$HARNESS/fw.sh" build
+expect_fail=''
+case ${1:-} in
+--reference) layer=$BUILD/fw/layer.bin ;;
+--broken-uid)
+	# The UID's first word sits in the layer's literal pool: change its
+	# low byte. Nothing else of the layer changes.
+	layer=$BUILD/fw/layer-broken-uid.bin
+	cp "$BUILD/fw/layer.bin" "$layer"
+	off=$(od -An -v -tx4 -w4 "$layer" | awk '$1 == "26fb3508" { print (NR - 1) * 4; exit }')
+	[ -n "$off" ] || die "the UID's first word is not in $BUILD/fw/layer.bin"
+	printf '\x09' | dd of="$layer" bs=1 seek="$off" conv=notrunc status=none
+	expect_fail=conform_boot_a15_2cpu
+	ROWS=("${ROWS[0]}")
+	;;
+'' | -*) die "usage: conform.sh FILE | --reference | --broken-uid" ;;
+*) layer=$(realpath "$1") ;;
+esac
+[ -f "$layer" ] || die "no such file: $layer"
+export FW_LAYER_FILE=$layer
+# The test kernel; scenario.sh packs the initramfs (make check: once).
+"$HARNESS/kernel.sh" test >/dev/null
+
+echo "KTAP version 1"
+echo "# layer: $layer ($(stat -c %s "$layer") bytes, sha256 $(sha256sum "$layer" | cut -c1-12))"
+echo "1..${#ROWS[@]}"
+n=0 failed=0
+for row in "${ROWS[@]}"; do
+	n=$((n + 1))
+	IFS='|' read -r name args <<<"$row"
+	read -ra argv <<<"$args"
+	"$HARNESS/scenario.sh" "$name" patched "${argv[@]}" >"$BUILD/logs/boot/$name.harness" 2>&1 || true
+	res=$BUILD/results/$name.ktap
+	verdict=fail reason="no result"
+	if [ -f "$res" ]; then
+		grep -v '^RESULT \|^TIME ' "$res"
+		read -r _ _ _ _ verdict reason < <(grep '^RESULT ' "$res") || true
+	fi
+	if [ "$verdict" = ok ] && [ -z "$reason" ]; then
+		echo "ok $n $name"
+	else
+		failed=$((failed + 1))
+		echo "    # ${reason:-failed}: log $BUILD/logs/boot/$name.log"
+		echo "not ok $n $name"
+	fi
+done
+if [ -n "$expect_fail" ]; then
+	# The broken copy: the boot fails, and where it should: the kernel
+	# does not identify the layer, so it reports none.
+	grep -q "^ *not ok [0-9]* hyp_layer_reported" "$BUILD/results/$expect_fail.ktap" ||
+		die "the layer with a broken UID was not refused where the kernel identifies it"
+	[ "$failed" = 1 ] || die "the layer with a broken UID passed $expect_fail"
+	echo "# the layer with a broken UID failed $expect_fail (hyp_layer_reported), as it must"
+	exit 0
+fi
+echo "# $((n - failed)) of $n passed"
+[ "$failed" = 0 ]
