@@ -921,10 +921,14 @@ static s32 latency_limit(unsigned int cpu)
 	return PM_QOS_RESUME_LATENCY_NO_CONSTRAINT;
 }
 
-/* Until @cpu's limit is @want, for a second at most; the limit then. */
+/*
+ * Until @cpu's limit is @want, for ten seconds at most; the limit then. A
+ * kworker on @cpu sets it: on a loaded machine (a CI farm's board, an
+ * emulator beside builds) it can wait well over a second for its turn.
+ */
 static s32 wait_latency_limit(unsigned int cpu, s32 want)
 {
-	unsigned long end = jiffies + HZ;
+	unsigned long end = jiffies + 10 * HZ;
 	s32 now;
 
 	while ((now = latency_limit(cpu)) != want && time_before(jiffies, end))
