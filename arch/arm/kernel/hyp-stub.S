@@ -16,6 +16,7 @@
  * Built twice: into the kernel proper, and with ZIMAGE defined into the
  * decompressor, which has a single CPU, keeps no writable data and never
  * restarts, so it records nothing and has no soft restart of its own.
+ * (Its lock word sits in .text and stays 0: nothing there locks.)
  *
  * The entry points run with the MMU and caches off, before any C, and the
  * stub runs in HYP with its MMU off: everything here is addressed PC
@@ -402,6 +403,7 @@ SYM_CODE_START(__hyp_stub_vectors)
 .Llock:
 	mov	r2, #HVC_ABI_STATE_LOCKED
 	str_l	r2, __hyp_stub_state, r3
+	dsb	sy				@ seen by every CPU on return
 .Lsuccess:
 	mov	r0, #0
 	eret
