@@ -36,7 +36,8 @@
 FW_KERNEL=0x41000000	# the zImage; it decompresses to RAM + 0x8000
 FW_INITRD=0x42000000
 FW_DTB=0x43000000
-FW_PARAMS=0x43100000	# magic, kernel entry, DTB, mask of CPUs entered in SVC,
+FW_PARAMS=0x43100000	# read at reset only (fw.c copies it): magic, kernel entry,
+			# DTB, mask of CPUs entered in SVC,
 			# mask of CPUs entered in SVC the first time only, layer
 FW_LAYER=0x48000000	# the resident HYP layer, in Non-secure RAM (-m 256)
 FW_LAYER_SIZE=0x200000	# reserved for it in the device tree, no-map: 2 MiB at
@@ -149,7 +150,9 @@ dtb)
 	size=$(stat -c %s "$initrd")
 	fdtput -t x "$dtb.new" /chosen linux,initrd-start "${FW_INITRD#0x}"
 	fdtput -t x "$dtb.new" /chosen linux,initrd-end "$(printf '%x' $((FW_INITRD + size)))"
-	fdtput -t s "$dtb.new" /chosen bootargs "$cmdline"
+	# The guest learns where the parameter block was (guest/scenarios/hotplug
+	# fills memory until that page is reused).
+	fdtput -t s "$dtb.new" /chosen bootargs "$cmdline harness.fw_params=$FW_PARAMS"
 	mv "$dtb.new" "$dtb"
 	;;
 loads)

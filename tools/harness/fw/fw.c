@@ -9,10 +9,11 @@
  * layer in HYP, and the kernel finds it through the device tree.
  *
  * The harness describes the boot in a parameter block that QEMU's generic
- * loader writes at FW_PARAMS: FW_MAGIC, the kernel's entry, the device tree,
- * a mask of the CPUs that enter in SVC mode, and a mask of those that enter
- * in SVC the first time only (a CPU that comes back after CPU_OFF then
- * enters in HYP); the others enter in HYP.
+ * loader writes at FW_PARAMS: FW_MAGIC, the kernel's entry, the device
+ * tree, a mask of the CPUs that enter in SVC mode, and a mask of those that
+ * enter in SVC the first time only (a CPU that comes back after CPU_OFF
+ * then enters in HYP); the others enter in HYP. The boot CPU copies the
+ * block to secure RAM at reset: the kernel owns that memory once it runs.
  * fw.sh holds the memory layout and passes FW_PARAMS and FW_MAGIC in when it
  * builds this file; it also adds the PSCI node to the tree.
  */
@@ -99,9 +100,37 @@ static inline uint32_t rd(uint32_t addr)
 	return *(volatile uint32_t *)addr;
 }
 
+/*
+ * The block as QEMU's loader left it, in Non-secure RAM that the kernel
+ * owns once it runs: read only at reset, before any CPU has entered it.
+ */
+static const volatile struct fw_params *loaded_params(void)
+{
+	return (const volatile struct fw_params *)FW_PARAMS;
+}
+
+/*
+ * The boot CPU's copy, in secure RAM: every entry reads this one. A CPU_ON
+ * or a resume long after boot must not read memory the kernel may have
+ * reused (with zeros there, every CPU came back in HYP).
+ */
+static struct fw_params fw_params;
+
 static const struct fw_params *params(void)
 {
-	return (const struct fw_params *)FW_PARAMS;
+	return &fw_params;
+}
+
+/* Boot CPU, at reset: keep the block before the kernel can overwrite it. */
+static void params_copy(void)
+{
+	const volatile uint32_t *from = (const volatile uint32_t *)loaded_params();
+	uint32_t *to = (uint32_t *)&fw_params;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(fw_params) / sizeof(uint32_t); i++)
+		to[i] = from[i];
+	__asm__ volatile("dsb" : : : "memory");
 }
 
 /* The mode this CPU enters the kernel in now; counts the entry. */
@@ -250,11 +279,14 @@ void fw_cpu_init(uint32_t cpu)
 {
 	const struct fw_params *p = params();
 
-	if (cpu >= NR_FW_CPUS || p->magic != FW_MAGIC)
+	if (cpu >= NR_FW_CPUS || loaded_params()->magic != FW_MAGIC)
 		for (;;)
 			__asm__ volatile("wfi");
 	gic_init(cpu);
 	nsacr_init();
+	/* The secondaries read the copy only after CPU_ON, long after this. */
+	if (cpu == 0)
+		params_copy();
 	if (cpu == 0 && (p->layer == FW_LAYER_ON || p->layer == FW_LAYER_FIRST_ONLY))
 		layer_copy();
 	if (cpu != 0) {
