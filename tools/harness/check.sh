@@ -142,6 +142,9 @@ TESTS=(
 	# Thumb-2: the undefined-instruction hook for a missing layer's HVC
 	# matches the Thumb encoding; and the layer itself.
 	"thumb2_lpae_layer_2cpu|patched|boot --config thumb2_lpae --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
+	# make conform's numbered cases from a Thumb-2 kernel: the raw calls,
+	# and SOFT_RESTART's target returning to Thumb code.
+	"thumb2_lpae_layer_conform_2cpu|patched|conform --config thumb2_lpae --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
 	"thumb2_lpae_layer_missing_2cpu|patched|boot --config thumb2_lpae --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 2"
 	"up_hyp_1cpu|patched|boot --config up --mode hyp --cpus 1"
 	"up_svc_1cpu|patched|boot --config up --mode svc --cpus 1"
@@ -272,11 +275,13 @@ TESTS+=(
 	# make boot's options as a person uses them: bad values refused at
 	# once, each value of each option booted, the shell fed commands.
 	"make_boot_options|host|$HARNESS/bootopts.sh"
-	# make conform: a layer given as a file goes through the layer boots;
-	# ours passes, and ours with one byte of its UID changed is refused
-	# where the kernel identifies a layer. After the boots above.
+	# make conform: a layer given as a file goes through the numbered
+	# cases and the layer boots; ours passes, ours with one byte of its UID
+	# changed is refused where the kernel identifies a layer, and each copy
+	# of ours with one defect fails exactly its cases. After the boots above.
 	"conform_reference_layer|host|$HARNESS/conform.sh --reference"
 	"conform_broken_layer_refused|host|$HARNESS/conform.sh --broken-uid"
+	"conform_mutants_fail_their_cases|host|$HARNESS/conform.sh --mutants"
 	# Last, with everything built (its root shares build/ccache): make boot
 	# and one test of each kind in a minimal Debian 12 root that has only
 	# what deps.sh installs, so a package deps.sh does not name fails here.

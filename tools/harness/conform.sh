@@ -9,6 +9,9 @@
 #        conform.sh --broken-uid     our layer with one byte of its UID
 #                                    changed: must fail, and only where the
 #                                    kernel identifies the layer
+#        conform.sh --mutants        copies of our layer with one defect
+#                                    each (conform-mutants): each must fail
+#                                    exactly the cases its line names
 #   FILE: the layer's code and data as they sit in memory, its vector
 #   table (ARM, not Thumb) at its start, at most FW_LAYER_SIZE bytes. Our
 #   firmware loads it at FW_LAYER (0x48000000, fw.sh), enters every CPU in
@@ -17,6 +20,13 @@
 #   its device tree nodes. The test kernel (make boot builds it) is the
 #   caller.
 # What the boots check (the layer rows of make check):
+#   conform   the numbered cases: the harness's hyp_conform module makes
+#             each requirement of the ABI document one case that names its
+#             section, on every CPU with raw HVCs: discovery, each call's
+#             results and refusals, unknown IDs (legacy and SMCCC), the
+#             immediate, registers preserved, ARM and Thumb installs and
+#             the hand-back, SOFT_RESTART's target state, then the lock on
+#             every CPU and on a CPU that comes online after it
 #   boot      Linux identifies the layer (SMCCC_VERSION, the UID, the
 #             revision, HVC_ABI_STATE), reports it, and the three KUnit
 #             suites run over it: every call, refusals, unknown IDs, the
@@ -34,6 +44,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ROWS=(
+	"conform_calls_a15_2cpu|conform --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
+	"conform_calls_a7_4cpu|conform --via fw --mode svc --svc-cpus 0xf --cpus 4 --layer 1 --cpu cortex-a7"
 	"conform_boot_a15_2cpu|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
 	"conform_boot_a7_4cpu|boot --via fw --mode svc --svc-cpus 0xf --cpus 4 --layer 1 --cpu cortex-a7"
 	"conform_idle_power_down_2cpu|idle --via fw --mode svc --svc-cpus 0x3 --cpus 2 --idle 1 --layer 1"
@@ -42,10 +54,54 @@ ROWS=(
 	"conform_claimed_cpu_back_2cpu|claimback --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
 )
 
+# mutants: each line of conform-mutants, its copy booted through the first
+# conform row; the cases that fail must be the line's, no more, no fewer.
+mutants() {
+	local cases what prog n=0 bad=0 name got want res
+	local dir=$BUILD/fw/mutants row=${ROWS[0]}
+	local -a argv
+	mkdir -p "$dir"
+	"$HARNESS/kernel.sh" test >/dev/null
+	read -ra argv <<<"${row#*|}"
+	echo "KTAP version 1"
+	echo "1..$(grep -cv '^#' "$HARNESS/conform-mutants")"
+	while IFS='|' read -r cases what prog; do
+		n=$((n + 1))
+		name=mutant_$n
+		sed "$prog" "$HARNESS/fw/layer.S" >"$dir/$name.S"
+		if cmp -s "$dir/$name.S" "$HARNESS/fw/layer.S"; then
+			echo "    # line $n: its sed program changes nothing"
+			echo "not ok $n $cases"
+			bad=$((bad + 1))
+			continue
+		fi
+		"$HARNESS/fw.sh" layer "$dir/$name.S" "$dir/$name.bin"
+		FW_LAYER_FILE=$dir/$name.bin "$HARNESS/scenario.sh" "conform_$name" patched \
+			"${argv[@]}" >"$BUILD/logs/boot/conform_$name.harness" 2>&1 || true
+		res=$BUILD/results/conform_$name.ktap
+		got=$(sed -n 's/^ *not ok [0-9]* conform\.\([a-z_]*\).*/\1/p' "$res" 2>/dev/null |
+		      sort | paste -sd, -)
+		want=$(tr , '\n' <<<"$cases" | sort | paste -sd, -)
+		echo "    # $what: failed ${got:-nothing}"
+		if [ "$got" = "$want" ]; then
+			echo "ok $n $cases"
+		else
+			echo "    # want exactly $want (log $BUILD/logs/boot/conform_$name.log)"
+			echo "not ok $n $cases"
+			bad=$((bad + 1))
+		fi
+	done < <(grep -v '^#' "$HARNESS/conform-mutants")
+	[ "$bad" = 0 ]
+}
+
 "$HARNESS/fw.sh" build
 expect_fail=''
 case ${1:-} in
 --reference) layer=$BUILD/fw/layer.bin ;;
+--mutants)
+	mutants
+	exit $?
+	;;
 --broken-uid)
 	# The UID's first word sits in the layer's literal pool: change its
 	# low byte. Nothing else of the layer changes.
@@ -55,7 +111,7 @@ case ${1:-} in
 	[ -n "$off" ] || die "the UID's first word is not in $BUILD/fw/layer.bin"
 	printf '\x09' | dd of="$layer" bs=1 seek="$off" conv=notrunc status=none
 	expect_fail=conform_boot_a15_2cpu
-	ROWS=("${ROWS[0]}")
+	ROWS=("$(printf '%s\n' "${ROWS[@]}" | grep "^$expect_fail|")")
 	;;
 '' | -*) die "usage: conform.sh FILE | --reference | --broken-uid" ;;
 *) layer=$(realpath "$1") ;;

@@ -80,6 +80,14 @@ build)
 	mv "$out/fw.elf.$$" "$out/fw.elf"
 	mv "$out/fw.bin.$$" "$out/fw.bin"
 	;;
+layer)
+	# layer SRC OUT: a layer source like fw/layer.S (conform.sh's mutants
+	# are copies of it with one defect each) as a file for FW_LAYER_FILE.
+	"${CROSS}gcc" -mcpu=cortex-a15 -marm -c -I"$src" -o "$2.o" -x assembler-with-cpp "$2"
+	"${CROSS}ld" --section-start=.layer=$FW_LAYER -e layer_vectors --build-id=none -o "$3.elf" "$2.o"
+	"${CROSS}objcopy" -O binary -j .layer "$3.elf" "$3"
+	rm -f "$2.o" "$3.elf"
+	;;
 dtb)
 	cpus=$2 model=$3 initrd=$4 cmdline=$5 dtb=$6 keep=${7:-} idle=${8:-0} layer=${9:-0}
 	"$0" build
