@@ -6,8 +6,9 @@
 #   make check    every test, KTAP, ends with "N passed, N failed"
 #                 (T=REGEX: only the tests whose names match)
 #   make bench    what the series costs beside upstream, to the instruction
-#   make conform LAYER=FILE  a firmware HYP layer, given as a binary, through
-#                 the boots make check runs over ours (KTAP)
+#   make conform LAYER=FILE [LAYER_ADDR=0x...]  a firmware HYP layer, given
+#                 as a binary, through the numbered cases and the boots make
+#                 check runs over ours (KTAP)
 #   make check-fresh  make boot and one test of each kind in a minimal
 #                 Debian 12 root: proves deps.sh names every package
 #   make series   the upstream-style series, one per base, in
@@ -73,10 +74,11 @@ check: deps
 bench: deps
 	@$(H)/bench.sh
 
-# LAYER=FILE: the layer's binary, vectors at its start (tools/harness/conform.sh).
+# LAYER=FILE: the layer's binary, vectors at its start (tools/harness/conform.sh);
+# LAYER_ADDR=0x...: where it is loaded and runs (default 0x48000000).
 conform: tree
 	@test -n '$(LAYER)' || { echo 'make conform: say LAYER=FILE (build/fw/layer.bin is ours)' >&2; exit 2; }
-	@$(H)/conform.sh '$(LAYER)'
+	@LAYER_ADDR='$(LAYER_ADDR)' $(H)/conform.sh '$(LAYER)'
 
 check-fresh:
 	@$(H)/fresh.sh
@@ -92,8 +94,9 @@ help:
 	@echo '                    T=REGEX runs only the tests whose names match'
 	@echo '  make bench        the series beside upstream: boot, HVC, hotplug, sizes'
 	@echo '                    (build/bench.md, .csv, .svg)'
-	@echo '  make conform LAYER=FILE  a firmware HYP layer (a binary, its vectors at its'
-	@echo '                    start) through the layer boots of make check, KTAP'
+	@echo '  make conform LAYER=FILE [LAYER_ADDR=0x...]  a firmware HYP layer (a binary,'
+	@echo '                    its vectors at its start) through the numbered cases and'
+	@echo '                    the layer boots of make check, KTAP'
 	@echo '  make check-fresh  make boot and one test of each kind in a minimal Debian 12 root'
 	@echo '  make series       the series for each base: build/series/6.1/, build/series/6.12/'
 	@echo '                    (author and Signed-off-by: your git config user.name/email)'

@@ -280,6 +280,7 @@ TESTS+=(
 	# changed is refused where the kernel identifies a layer, and each copy
 	# of ours with one defect fails exactly its cases. After the boots above.
 	"conform_reference_layer|host|$HARNESS/conform.sh --reference"
+	"conform_reference_layer_elsewhere|host|$HARNESS/conform.sh --reference-at 0x4a000000"
 	"conform_broken_layer_refused|host|$HARNESS/conform.sh --broken-uid"
 	"conform_mutants_fail_their_cases|host|$HARNESS/conform.sh --mutants"
 	# Last, with everything built (its root shares build/ccache): make boot

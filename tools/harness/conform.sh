@@ -9,12 +9,16 @@
 #        conform.sh --broken-uid     our layer with one byte of its UID
 #                                    changed: must fail, and only where the
 #                                    kernel identifies the layer
+#        conform.sh --reference-at ADDR  ours, linked to run at ADDR and
+#                                    loaded there (LAYER_ADDR=ADDR)
 #        conform.sh --mutants        copies of our layer with one defect
 #                                    each (conform-mutants): each must fail
 #                                    exactly the cases its line names
 #   FILE: the layer's code and data as they sit in memory, its vector
 #   table (ARM, not Thumb) at its start, at most FW_LAYER_SIZE bytes. Our
-#   firmware loads it at FW_LAYER (0x48000000, fw.sh), enters every CPU in
+#   firmware loads it at LAYER_ADDR (default FW_LAYER, 0x48000000, fw.sh:
+#   2 MiB aligned, from 0x43200000 up, below 0x50000000, the end of the
+#   boots' 256 MiB; the example's reservation moves with it), enters every CPU in
 #   non-secure SVC with HVBAR at its start, as the ABI document's boot
 #   contract says, and gives the kernel the document's worked example as
 #   its device tree nodes. The test kernel (make boot builds it) is the
@@ -60,6 +64,7 @@ mutants() {
 	local cases what prog n=0 bad=0 name got want res
 	local dir=$BUILD/fw/mutants row=${ROWS[0]}
 	local -a argv
+	unset FW_LAYER_ADDR		# the mutants are linked at FW_LAYER
 	mkdir -p "$dir"
 	"$HARNESS/kernel.sh" test >/dev/null
 	read -ra argv <<<"${row#*|}"
@@ -94,10 +99,30 @@ mutants() {
 	[ "$bad" = 0 ]
 }
 
+# layer_addr: LAYER_ADDR checked, and passed on to fw.sh.
+layer_addr() {
+	local a
+	[ -n "${LAYER_ADDR:-}" ] || return 0
+	[[ $LAYER_ADDR =~ ^0x[0-9a-fA-F]{1,8}$ ]] || die "LAYER_ADDR=$LAYER_ADDR: want a hex address, 0x..."
+	a=$((LAYER_ADDR))
+	export FW_LAYER_ADDR=$LAYER_ADDR
+	[ $((a % 0x200000)) = 0 ] || die "LAYER_ADDR=$LAYER_ADDR: not 2 MiB aligned (the document's rule)"
+	[ "$a" -ge $((0x43200000)) ] && [ $((a + 0x200000)) -le $((0x50000000)) ] && return 0
+	die "LAYER_ADDR=$LAYER_ADDR: outside 0x43200000-0x50000000 (the kernel, initramfs, device tree and the firmware's parameters lie below; RAM ends above)"
+}
+
+layer_addr
 "$HARNESS/fw.sh" build
 expect_fail=''
 case ${1:-} in
 --reference) layer=$BUILD/fw/layer.bin ;;
+--reference-at)
+	[ -n "${2:-}" ] || die "usage: conform.sh --reference-at ADDR"
+	LAYER_ADDR=$2
+	layer_addr
+	layer=$BUILD/fw/layer-at-$2.bin
+	"$HARNESS/fw.sh" layer "$HARNESS/fw/layer.S" "$layer" "$2"
+	;;
 --mutants)
 	mutants
 	exit $?
@@ -113,7 +138,7 @@ case ${1:-} in
 	expect_fail=conform_boot_a15_2cpu
 	ROWS=("$(printf '%s\n' "${ROWS[@]}" | grep "^$expect_fail|")")
 	;;
-'' | -*) die "usage: conform.sh FILE | --reference | --broken-uid" ;;
+'' | -*) die "usage: [LAYER_ADDR=ADDR] conform.sh FILE | --reference | --reference-at ADDR | --broken-uid | --mutants" ;;
 *) layer=$(realpath "$1") ;;
 esac
 [ -f "$layer" ] || die "no such file: $layer"
@@ -122,7 +147,7 @@ export FW_LAYER_FILE=$layer
 "$HARNESS/kernel.sh" test >/dev/null
 
 echo "KTAP version 1"
-echo "# layer: $layer ($(stat -c %s "$layer") bytes, sha256 $(sha256sum "$layer" | cut -c1-12))"
+echo "# layer: $layer ($(stat -c %s "$layer") bytes, sha256 $(sha256sum "$layer" | cut -c1-12)), at ${FW_LAYER_ADDR:-0x48000000}"
 echo "1..${#ROWS[@]}"
 n=0 failed=0
 for row in "${ROWS[@]}"; do

@@ -45,6 +45,9 @@ FW_LAYER_SIZE=0x200000	# reserved for it in the device tree, no-map: 2 MiB at
 			# 0x4ff00000 stopped 6.1 in paging_init(): a hole that
 			# splits a 2 MiB block the kernel maps by sections)
 FW_MAGIC=0x48595046	# "HYPF"
+# FW_LAYER_FILE's address: FW_LAYER unless FW_LAYER_ADDR says otherwise
+# (conform.sh LAYER_ADDR=): 2 MiB aligned, in RAM above the parameters.
+FW_EXT_LAYER=${FW_LAYER_ADDR:-$FW_LAYER}
 IDLE_PHANDLE=0x7e00	# the idle state's; QEMU's own phandles start at 0x8000
 LAYER_PHANDLE=0x7e01	# the layer's reserved memory
 set -euo pipefail
@@ -81,10 +84,12 @@ build)
 	mv "$out/fw.bin.$$" "$out/fw.bin"
 	;;
 layer)
-	# layer SRC OUT: a layer source like fw/layer.S (conform.sh's mutants
-	# are copies of it with one defect each) as a file for FW_LAYER_FILE.
+	# layer SRC OUT [ADDR]: a layer source like fw/layer.S (conform.sh's
+	# mutants are copies of it with one defect each) as a file for
+	# FW_LAYER_FILE, linked to run at ADDR (FW_LAYER).
 	"${CROSS}gcc" -mcpu=cortex-a15 -marm -c -I"$src" -o "$2.o" -x assembler-with-cpp "$2"
-	"${CROSS}ld" --section-start=.layer=$FW_LAYER -e layer_vectors --build-id=none -o "$3.elf" "$2.o"
+	"${CROSS}ld" --section-start=.layer="${4:-$FW_LAYER}" -e layer_vectors --build-id=none \
+		-o "$3.elf" "$2.o"
 	"${CROSS}objcopy" -O binary -j .layer "$3.elf" "$3"
 	rm -f "$2.o" "$3.elf"
 	;;
@@ -131,6 +136,14 @@ dtb)
 			die "the ABI document's example does not place the layer at $FW_LAYER"
 		grep -q "reg = <0x0 $FW_LAYER 0x0 $FW_LAYER_SIZE>;" "$dtb.example" ||
 			die "the ABI document's example does not reserve $FW_LAYER_SIZE at $FW_LAYER"
+		if [ -n "${FW_LAYER_FILE:-}" ] && [ $((FW_EXT_LAYER)) != $((FW_LAYER)) ]; then
+			# A layer given as a file, loaded elsewhere: the example
+			# with that address in place of ours.
+			a=$(printf '%x' $((FW_EXT_LAYER)))
+			sed -i "s/hyp-layer@0*${FW_LAYER#0x} {/hyp-layer@$a {/
+				s/reg = <0x0 $FW_LAYER 0x0 $FW_LAYER_SIZE>;/reg = <0x0 0x$a 0x0 $FW_LAYER_SIZE>;/" \
+				"$dtb.example"
+		fi
 		dtc -q -I dtb -O dts -o "$dtb.dts" "$dtb.new"
 		# QEMU's own tree draws warnings (clocks given as numbers):
 		# the example must add none.
@@ -142,7 +155,8 @@ dtb)
 			die "the ABI document's example draws dtc warnings: $(diff "$dtb.warn0" "$dtb.warn1" | grep '^>')"
 		fi
 		rm -f "$dtb.dts" "$dtb.example" "$dtb.warn0" "$dtb.warn1"
-		lm=/reserved-memory/hyp-layer@${FW_LAYER#0x}
+		lm=/reserved-memory/hyp-layer@$(printf '%x' $((FW_EXT_LAYER)))
+		[ -n "${FW_LAYER_FILE:-}" ] || lm=/reserved-memory/hyp-layer@${FW_LAYER#0x}
 		[ "$layer" != 3 ] || fdtput -d "$dtb.new" "$lm" no-map
 		if [ "$layer" = 4 ]; then
 			# The region the node names: the next 2 MiB, not the layer's.
@@ -170,8 +184,8 @@ loads)
 	i=0
 	# Layers 3 and 4 differ from 1 only in the device tree. With
 	# FW_LAYER_FILE (conform.sh), that file is the layer, in place of ours:
-	# QEMU loads it at FW_LAYER, and the firmware (layer 6) points HVBAR at
-	# its start.
+	# QEMU loads it at FW_EXT_LAYER, and the firmware (layer 6) points HVBAR
+	# at its start.
 	fwlayer=${7:-0}
 	case $fwlayer in 3 | 4) fwlayer=1 ;; esac
 	if [ -n "${FW_LAYER_FILE:-}" ] && [ "$fwlayer" = 1 ]; then
@@ -179,10 +193,10 @@ loads)
 		size=$(stat -c %s "$FW_LAYER_FILE")
 		[ "$size" -le $((FW_LAYER_SIZE)) ] ||
 			die "FW_LAYER_FILE=$FW_LAYER_FILE: $size bytes, more than the $((FW_LAYER_SIZE)) reserved for it"
-		printf -- '--load file=%s,addr=%s,force-raw=on\n' "$FW_LAYER_FILE" $FW_LAYER
+		printf -- '--load file=%s,addr=%s,force-raw=on\n' "$FW_LAYER_FILE" "$FW_EXT_LAYER"
 		fwlayer=6
 	fi
-	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5" "${6:-0}" "$fwlayer" "${8:-0}"; do
+	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5" "${6:-0}" "$fwlayer" "${8:-0}" "$FW_EXT_LAYER"; do
 		printf -- '--load addr=0x%x,data=%s,data-len=4\n' $((FW_PARAMS + 4 * i)) "$v"
 		i=$((i + 1))
 	done

@@ -42,7 +42,7 @@
 #define FW_LAYER_ON		1	/* the resident layer */
 #define FW_LAYER_HVC_UNDEF	2	/* nothing, and HVC is UNDEFINED */
 #define FW_LAYER_FIRST_ONLY	5	/* the layer at a CPU's first entry, then 2 */
-#define FW_LAYER_EXTERNAL	6	/* as 1, with a layer QEMU loaded at FW_LAYER */
+#define FW_LAYER_EXTERNAL	6	/* as 1, with a layer QEMU loaded at layer_addr */
 
 #define SCR_HCE		(1u << 8)
 #define HDCR_HPMN	0x1fu
@@ -73,6 +73,7 @@ struct fw_params {
 	uint32_t svc_once;
 	uint32_t layer;
 	uint32_t svc_later;	/* SVC at every entry but the first */
+	uint32_t layer_addr;	/* FW_LAYER_EXTERNAL: where QEMU loaded it */
 };
 
 struct fw_cpu {
@@ -244,7 +245,7 @@ void fw_ns_hyp(uint32_t mode)
 		return;
 	/* HVBAR: ours, or the external layer's vectors at its start (ARM). */
 	CP15_WRITE(4, c12, c0, 0, layer == FW_LAYER_EXTERNAL ?
-		   (uint32_t)__layer_start : (uint32_t)layer_vectors);
+		   params()->layer_addr : (uint32_t)layer_vectors);
 	CP15_WRITE(4, c1, c1, 0, 0u);			/* HCR */
 	CP15_WRITE(4, c1, c1, 2, 0u);			/* HCPTR */
 	CP15_WRITE(4, c1, c1, 3, 0u);			/* HSTR */
