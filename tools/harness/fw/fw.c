@@ -231,6 +231,13 @@ void fw_ns_hyp(uint32_t mode)
 	uint32_t layer = params()->layer;
 	uint32_t v;
 
+	/*
+	 * A CPU that comes back after CPU_OFF or a power-down finds nothing
+	 * of before in HYP's thread register, as after a real power-up
+	 * (where it is UNKNOWN): a layer may keep nothing per CPU there.
+	 */
+	CP15_WRITE(4, c13, c0, 2, 0u);			/* HTPIDR */
+
 	/* A firmware that loses its layer: entry_mode() counted this entry. */
 	if (layer == FW_LAYER_FIRST_ONLY)
 		layer = fw_cpus[this_cpu()].entries > 1 ? FW_LAYER_HVC_UNDEF : FW_LAYER_ON;
