@@ -197,6 +197,10 @@ TESTS+=(
 	"fw_resume_in_svc_then_kexec_2cpu|patched|resumesvc --via fw --mode hyp --cpus 2 --idle 1 --svc-later 0x3 --timeout 120"
 	# MPIDRs 0, 2, 3 for logical CPUs 0-2: each records in its own slot.
 	"fw_sparse_mpidr_hyp_3cpu|boot|boot --via fw --mode hyp --cpus 4 --dt-cpus 0,2,3"
+	# A device tree that gives CPU1 an MPIDR it lacks: CPU1 enters (in SVC,
+	# CPU0 in HYP) without a record. No claim that all CPUs are in HYP, HYP
+	# unavailable, CPU1 named, no HYP called there.
+	"fw_unrecorded_cpu1_svc_2cpu|patched|unrecorded --via fw --mode hyp --svc-cpus 0x2 --cpus 2 --wrong-mpidr 0x2"
 	# Scenario 2: our firmware keeps a HYP layer and enters every CPU in
 	# SVC; the kernel finds it through the device tree, and the suite,
 	# the kselftest (its lock through the layer), hotplug, idle power-down

@@ -108,6 +108,12 @@ dtb)
 			continue
 		fi
 		fdtput -t s "$dtb.new" "/cpus/cpu@$n" enable-method psci
+		# FW_AFF1_CPUS=MASK: the tree gives these CPUs Aff1 = 1 in their
+		# MPIDR, which they do not have (CPU_ON still finds them):
+		# they enter the kernel under an MPIDR its logical map lacks.
+		if (((${FW_AFF1_CPUS:-0} >> n) & 1)); then
+			fdtput -t x "$dtb.new" "/cpus/cpu@$n" reg "$(printf %x $((0x100 | n)))"
+		fi
 		if [ "$idle" = 1 ]; then
 			fdtput -t x "$dtb.new" "/cpus/cpu@$n" cpu-idle-states $IDLE_PHANDLE
 		fi
@@ -196,7 +202,8 @@ loads)
 		printf -- '--load file=%s,addr=%s,force-raw=on\n' "$FW_LAYER_FILE" "$FW_EXT_LAYER"
 		fwlayer=6
 	fi
-	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5" "${6:-0}" "$fwlayer" "${8:-0}" "$FW_EXT_LAYER"; do
+	for v in $FW_MAGIC $FW_KERNEL $FW_DTB "$5" "${6:-0}" "$fwlayer" "${8:-0}" "$FW_EXT_LAYER" \
+		"${FW_AFF1_CPUS:-0}"; do
 		printf -- '--load addr=0x%x,data=%s,data-len=4\n' $((FW_PARAMS + 4 * i)) "$v"
 		i=$((i + 1))
 	done

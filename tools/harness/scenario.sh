@@ -20,6 +20,8 @@
 #   idle state, which cpuidle enters through our firmware's CPU_SUSPEND),
 #   --dt-cpus LIST (--via fw: the device tree lists only these CPUs, say
 #   0,2,3; QEMU gets --cpus of them, the guest expects as many as listed),
+#   --wrong-mpidr MASK (--via fw: the device tree gives these CPUs an
+#   MPIDR with Aff1 = 1, which they lack: they enter unrecorded),
 #   --layer 1|2|3|4|5 (--via fw: scenario 2, the firmware keeps a resident
 #   HYP layer for every CPU it enters in SVC and the device tree says so; 2:
 #   the device tree says so, but there is no layer and HVC is undefined; 3:
@@ -63,6 +65,7 @@ while [ $# -gt 1 ]; do
 	--svc-later) svc_later=$2; shift 2; continue ;;
 	--idle) idle=$2; shift 2; continue ;;
 	--layer) layer=$2; shift 2; continue ;;
+	--wrong-mpidr) export FW_AFF1_CPUS=$2; shift 2; continue ;;
 	--cpu) model=$2 ;;
 	--mem) mem=$2 ;;
 	esac

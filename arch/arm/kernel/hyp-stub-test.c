@@ -338,8 +338,12 @@ static void hyp_stub_entry_mode_record_consistent(struct kunit *test)
 				    "CPU%u", cpu);
 		if (provider == HYP_PROVIDER_FIRMWARE)
 			KUNIT_EXPECT_EQ_MSG(test, mode, SVC_MODE, "CPU%u", cpu);
-		if (mode > 0 && provider == HYP_PROVIDER_NONE)
+		/* Entered unrecorded (online, no record): no HYP to call. */
+		if ((mode > 0 || cpu_online(cpu)) && provider == HYP_PROVIDER_NONE)
 			all_abi = false;
+		if (mode == 0 && cpu_online(cpu))
+			KUNIT_EXPECT_TRUE_MSG(test, is_hyp_mode_mismatched(),
+					      "CPU%u entered unrecorded, yet the CPUs agree", cpu);
 		if (provider != HYP_PROVIDER_NONE)
 			any_abi = true;
 	}

@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) "CPU: " fmt
 
 #include <linux/cpu_pm.h>
+#include <linux/cpumask.h>
 #include <linux/export.h>
 #include <linux/init.h>
 #include <linux/notifier.h>
@@ -43,6 +44,13 @@ static bool hyp_any_stub;	/* some CPU last entered in HYP */
 static bool hyp_all_abi;	/* every CPU that entered has HYP to call */
 static int hyp_common_mode;	/* their mode if they agree, else 0 */
 static bool hyp_refreshed;	/* the values above have been read once */
+
+/*
+ * CPUs that last entered the kernel without being recorded: their MPIDR
+ * is not in the logical map (a device tree that lies), so the stub found
+ * no slot. Their mode is unknown, and the kernel calls no HYP there.
+ */
+static struct cpumask hyp_unrecorded;
 
 /* The boot report is out: later CPUs report themselves as they arrive. */
 static bool hyp_reported;
@@ -124,24 +132,40 @@ EXPORT_SYMBOL_GPL(hyp_cpu_provider);
  * Re-read every CPU's record: at boot, when a CPU comes online, comes
  * back from a power-down, and on resume, the places where records change.
  * A CPU that never entered the kernel (maxcpus=, not yet onlined) has no
- * say. Takes hyp_refresh_lock: never on the restart path, which a panic
- * may take while another CPU holds it (hyp_soft_restart_in_hyp()).
+ * say; one that entered unrecorded makes the CPUs disagree and HYP
+ * unavailable. Takes hyp_refresh_lock: never on the restart path, which a
+ * panic may take while another CPU holds it (hyp_soft_restart_in_hyp()).
  * Context: any but NMI; takes hyp_refresh_lock, interrupts off.
  */
 void hyp_refresh(void)
 {
+	unsigned int cpu, self = raw_smp_processor_id();
 	bool mixed = false, all_abi = true;
 	bool any_hyp = false;
 	unsigned long flags;
-	unsigned int cpu;
 	int mode, first = 0;
 
 	raw_spin_lock_irqsave(&hyp_refresh_lock, flags);
+	/*
+	 * The CPU that runs this has entered the kernel (it may not be
+	 * online yet): without a record, it entered unrecorded. Any CPU
+	 * will do: each judges its own record, which only it changes.
+	 */
+	if (hyp_cpu_last_entry_mode(self) <= 0)
+		cpumask_set_cpu(self, &hyp_unrecorded);
+	else
+		cpumask_clear_cpu(self, &hyp_unrecorded);
 	for_each_possible_cpu(cpu) {
 		mode = hyp_cpu_last_entry_mode(cpu);
 		WRITE_ONCE(hyp_seen_mode[cpu], mode);
-		if (mode <= 0)
+		if (mode <= 0) {
+			/* Its mode is unknown: neither agreeing nor callable. */
+			if (cpumask_test_cpu(cpu, &hyp_unrecorded)) {
+				mixed = true;
+				all_abi = false;
+			}
 			continue;
+		}
 		if (!first)
 			first = mode;
 		else if (mode != first)
@@ -309,7 +333,10 @@ static void hyp_report_cpu(unsigned int cpu)
 	int primary = __boot_cpu_mode & MODE_MASK;
 	int mode = hyp_cpu_last_entry_mode(cpu);
 
-	if (mode != primary)
+	if (mode <= 0)
+		pr_warn("CPU%u entered unrecorded (its MPIDR is not in the logical map): the kernel calls no HYP there\n",
+			cpu);
+	else if (mode != primary)
 		pr_warn("CPU%u started in %s mode, the boot CPU in %s mode\n",
 			cpu, hyp_mode_name(mode), hyp_mode_name(primary));
 }

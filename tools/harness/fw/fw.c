@@ -74,6 +74,7 @@ struct fw_params {
 	uint32_t layer;
 	uint32_t svc_later;	/* SVC at every entry but the first */
 	uint32_t layer_addr;	/* FW_LAYER_EXTERNAL: where QEMU loaded it */
+	uint32_t aff1_cpus;	/* CPU_ON also takes these with Aff1 = 1 */
 };
 
 struct fw_cpu {
@@ -329,7 +330,11 @@ int32_t fw_psci(uint32_t fn, uint32_t a1, uint32_t a2, uint32_t a3)
 	case PSCI_CPU_ON:
 		/* Linux serialises hotplug: no lock against a second caller. */
 		cpu = a1 & 0xff;
-		if ((a1 & ~0xffu) || cpu >= NR_FW_CPUS)
+		if (cpu >= NR_FW_CPUS)
+			return PSCI_INVALID_PARAMS;
+		/* A device tree that gives a CPU the wrong MPIDR (fw.sh). */
+		if ((a1 & ~0xffu) &&
+		    ((a1 & ~0xffu) != 0x100 || !((params()->aff1_cpus >> cpu) & 1)))
 			return PSCI_INVALID_PARAMS;
 		if (fw_cpus[cpu].state != PSCI_OFF)
 			return PSCI_ALREADY_ON;
