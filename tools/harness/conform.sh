@@ -81,6 +81,7 @@ mutants() {
 			continue
 		fi
 		"$HARNESS/fw.sh" layer "$dir/$name.S" "$dir/$name.bin"
+		rm -f "$BUILD/results/conform_$name.ktap"
 		FW_LAYER_FILE=$dir/$name.bin "$HARNESS/scenario.sh" "conform_$name" patched \
 			"${argv[@]}" >"$BUILD/logs/boot/conform_$name.harness" 2>&1 || true
 		res=$BUILD/results/conform_$name.ktap
@@ -154,6 +155,7 @@ for row in "${ROWS[@]}"; do
 	n=$((n + 1))
 	IFS='|' read -r name args <<<"$row"
 	read -ra argv <<<"$args"
+	rm -f "$BUILD/results/$name.ktap"
 	"$HARNESS/scenario.sh" "$name" patched "${argv[@]}" >"$BUILD/logs/boot/$name.harness" 2>&1 || true
 	res=$BUILD/results/$name.ktap
 	verdict=fail reason="no result"

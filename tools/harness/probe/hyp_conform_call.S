@@ -6,8 +6,8 @@
  * sp and pc a known pattern, issues hvc #0 (hyp_conform_hvc_imm: hvc
  * #0xffff), stores r0-r3 to regs->out and
  * sets a bit in regs->changed for each register the call did not preserve
- * (bit n for rn, 13 for sp, 14 for lr): the ABI lets a call change r0-r3
- * only ("Calling convention").
+ * (bit n for rn, 13 for sp, 14 for lr, 16 for CPSR's E, A, I, F or mode):
+ * the ABI lets a call change r0-r3 only ("Calling convention").
  *
  * An HVC_SOFT_RESTART target that hands the CPU back (hyp_conform's
  * landing) erets to hyp_conform_hvc_ret with every register but sp as it
@@ -22,6 +22,8 @@
 #define REGS_OUT	16
 #define REGS_SP		32
 #define REGS_CHANGED	36
+#define REGS_CPSR	40
+#define CPSR_KEPT	0x3df		/* E, A, I, F, mode (T reads as 0) */
 
 	.macro	expect, reg, n
 	ldr	r3, =(PATTERN + \n)
@@ -35,6 +37,8 @@
 	push	{r0}				@ regs, at [sp] across the call
 	mov	r1, sp
 	str	r1, [r0, #REGS_SP]
+	mrs	r1, cpsr
+	str	r1, [r0, #REGS_CPSR]
 	ldr	r4, =(PATTERN + 4)
 	add	r5, r4, #1
 	add	r6, r4, #2
@@ -69,6 +73,12 @@
 	add	r1, sp, #16
 	cmp	r1, r3
 	orrne	r2, r2, #(1 << 13)
+	mrs	r1, cpsr			@ the caller's state, but NZCV
+	ldr	r3, [r0, #REGS_CPSR]
+	eor	r1, r1, r3
+	ldr	r3, =CPSR_KEPT
+	tst	r1, r3
+	orrne	r2, r2, #(1 << 16)
 	str	r2, [r0, #REGS_CHANGED]
 	pop	{r1-r3, ip}			@ the results r0-r3
 	str	r1, [r0, #REGS_OUT]

@@ -15,8 +15,13 @@
  *          HVBAR at 0x304-0x30c and returns to SVC at the address and
  *          with the SPSR written at 0x310 and 0x314, r0 = 0xc0f0055e.
  *          The ABI leaves r0-r3 UNKNOWN at the target: it uses none.
+ *   0x280  the same in Thumb, returning 0xc0f0057e.
+ *
+ * Their hand-back leaves SP_hyp and HTPIDR holding garbage: a layer keeps
+ * nothing there across an install and hand-back (the document).
  */
 #define HSCTLR_TE	(1 << 30)
+#define GARBAGE		0xbad0bad0	/* bit 0 clear: not a lock bit */
 
 	.arch	armv7-a
 	.arch_extension	virt
@@ -41,6 +46,9 @@ arm_hvc:
 	mrc	p15, 4, r1, c12, c0, 0		@ HVBAR
 	eret
 arm_reset:
+	ldr	r2, =GARBAGE
+	mov	sp, r2				@ SP_hyp
+	mcr	p15, 4, r2, c13, c0, 2		@ HTPIDR
 	ldr	r1, home
 	bic	r2, r1, #1
 	mcr	p15, 4, r2, c12, c0, 0		@ HVBAR = home
@@ -70,6 +78,9 @@ thumb_hvc:
 	mrc	p15, 4, r1, c12, c0, 0
 	eret
 thumb_reset:
+	ldr	r2, =GARBAGE
+	mov	sp, r2
+	mcr	p15, 4, r2, c13, c0, 2
 	ldr	r1, home
 	bic	r2, r1, #1
 	mcr	p15, 4, r2, c12, c0, 0
@@ -99,6 +110,20 @@ landing:
 	ldr	r1, [r0, #20]
 	msr	spsr_cxsf, r1
 	ldr	r0, =0xc0f0055e
+	eret
+	.ltorg
+
+	.org	hyp_conform_blob + 0x280
+	.thumb
+landing_thumb:
+	adr	r0, home
+	mov	r1, #0
+	str	r1, [r0, #4]			@ ran in Thumb: no CPSR noted
+	ldr	r1, [r0, #16]
+	msr	elr_hyp, r1
+	ldr	r1, [r0, #20]
+	msr	spsr_cxsf, r1
+	ldr	r0, =0xc0f0057e
 	eret
 	.ltorg
 
