@@ -64,7 +64,9 @@ fi
 "$HARNESS/initramfs.sh"
 "$HARNESS/fw.sh" build
 
-args=(--mode "$MODE" --cpus "$CPUS" --cpu "$CPU" --cmdline "harness.shell=$BOOT_SHELL"
+# A letter per CPU, each the mode MODE names (scenario.sh --modes).
+modes=$(printf "%${CPUS}s" '' | tr ' ' "${MODE:0:1}")
+args=(--modes "$modes" --cpu "$CPU" --cmdline "harness.shell=$BOOT_SHELL"
       --cmdline "harness.kbase=$KBASE")
 case $VIA in
 kernel) ;;
@@ -72,9 +74,6 @@ uboot | uefi) args+=(--via "$VIA" --timeout 90) ;;
 fw) args+=(--via fw) ;;
 layer) args+=(--via fw --layer 1) ;;
 esac
-if [ "$VIA" = fw ] || [ "$VIA" = layer ]; then
-	[ "$MODE" = hyp ] || args+=(--svc-cpus "$(printf '0x%x' $(((1 << CPUS) - 1)))")
-fi
 [ "$JAILHOUSE" = 0 ] || args+=(--mem 1G --cmdline mem=768M --cmdline harness.jailhouse=1)
 [ "$BOOT_SHELL" = 0 ] || args+=(--interactive 1)
 

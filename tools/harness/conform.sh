@@ -48,14 +48,14 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 ROWS=(
-	"conform_calls_a15_2cpu|conform --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
-	"conform_calls_a7_4cpu|conform --via fw --mode svc --svc-cpus 0xf --cpus 4 --layer 1 --cpu cortex-a7"
-	"conform_boot_a15_2cpu|boot --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
-	"conform_boot_a7_4cpu|boot --via fw --mode svc --svc-cpus 0xf --cpus 4 --layer 1 --cpu cortex-a7"
-	"conform_idle_power_down_2cpu|idle --via fw --mode svc --svc-cpus 0x3 --cpus 2 --idle 1 --layer 1"
-	"conform_hotplug_20_cycles_4cpu|hotplug --via fw --mode svc --svc-cpus 0xf --cpus 4 --layer 1 --cmdline harness.cycles=20 --timeout 200"
-	"conform_kexec_chain_3|kexec --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1 --cmdline harness.gens=3 --timeout 120"
-	"conform_claimed_cpu_back_2cpu|claimback --via fw --mode svc --svc-cpus 0x3 --cpus 2 --layer 1"
+	"conform_calls_a15_2cpu|conform --via fw --modes ss --layer 1"
+	"conform_calls_a7_4cpu|conform --via fw --modes ssss --layer 1 --cpu cortex-a7"
+	"conform_boot_a15_2cpu|boot --via fw --modes ss --layer 1"
+	"conform_boot_a7_4cpu|boot --via fw --modes ssss --layer 1 --cpu cortex-a7"
+	"conform_idle_power_down_2cpu|idle --via fw --modes ss --idle 1 --layer 1"
+	"conform_hotplug_20_cycles_4cpu|hotplug --via fw --modes ssss --layer 1 --cmdline harness.cycles=20 --timeout 200"
+	"conform_kexec_chain_3|kexec --via fw --modes ss --layer 1 --cmdline harness.gens=3 --timeout 120"
+	"conform_claimed_cpu_back_2cpu|claimback --via fw --modes ss --layer 1"
 )
 
 # mutants: each line of conform-mutants, its copy booted through the first

@@ -15,11 +15,16 @@ case $KBASE in
 *) echo "error: KBASE must be 6.1 or 6.12, not '$KBASE'" >&2; exit 1 ;;
 esac
 SHARED=${SHARED:-$TOP/build}
-if [ "$KBASE" = 6.1 ]; then
-	BUILD=${BUILD:-$TOP/build}
-else
-	BUILD=${BUILD:-$TOP/build/$KBASE}
-fi
+# build_dir BASE: that base's build directory: build/ for 6.1, build/BASE/
+# for any other.
+build_dir() {
+	if [ "$1" = 6.1 ]; then
+		echo "$TOP/build"
+	else
+		echo "$TOP/build/$1"
+	fi
+}
+BUILD=${BUILD:-$(build_dir "$KBASE")}
 SRC=$BUILD/src			# patched tree (a git repository)
 BASESRC=$BUILD/base/src		# pristine tree (a worktree of $SRC at tag pristine)
 # The worktree that walks the series (prefixes.sh), and its build trees in

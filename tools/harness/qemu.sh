@@ -3,7 +3,8 @@
 # Boots one scenario under QEMU virt and saves its serial log.
 #
 # usage: qemu.sh [options] LOG
-#   --mode hyp|svc     entry mode: virtualization=on (HYP) or plain (SVC)
+#   --entry hyp|svc    the mode QEMU enters every CPU in: virtualization=on
+#                      (HYP) or plain (SVC)
 #   --cpus N           -smp N (default 2)
 #   --cpu MODEL        cortex-a15 (default) or cortex-a7
 #   --mem SIZE         -m SIZE (default 256; Jailhouse's QEMU config wants 1G)
@@ -25,13 +26,13 @@ set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-mode=hyp cpus=2 cpu=cortex-a15 kernel='' initrd='' append='' bios='' uefi='' disk='' timeout=60
+entry=hyp cpus=2 cpu=cortex-a15 kernel='' initrd='' append='' bios='' uefi='' disk='' timeout=60
 fw='' loads=() mem=256 interactive=0
 while [ $# -gt 1 ]; do
 	case $1 in
 	--fw) fw=$2 ;;
 	--load) loads+=(-device "loader,$2") ;;
-	--mode) mode=$2 ;;
+	--entry) entry=$2 ;;
 	--cpus) cpus=$2 ;;
 	--cpu) cpu=$2 ;;
 	--mem) mem=$2 ;;
@@ -50,10 +51,10 @@ done
 log=${1:?usage: qemu.sh [options] LOG}
 
 machine=virt
-case $mode in
+case $entry in
 hyp) machine=virt,virtualization=on ;;
 svc) ;;
-*) die "qemu.sh: --mode must be hyp or svc" ;;
+*) die "qemu.sh: --entry must be hyp or svc" ;;
 esac
 # Our firmware starts in Secure SVC and decides each CPU's mode itself.
 [ -z "$fw" ] || machine=virt,secure=on,virtualization=on

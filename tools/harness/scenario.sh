@@ -3,23 +3,25 @@
 # Boots one named scenario and judges it.
 #
 # usage: scenario.sh NAME KERNEL(patched|base) GUEST-SCENARIO [options]
-#   options: qemu.sh's, and --via kernel|uboot|uefi|fw, --config NAME (build/NAME),
+#   --modes LETTERS (default hh): a letter per CPU, so also how many CPUs
+#   QEMU has: the mode that CPU enters the kernel in. h: HYP; s: SVC; and,
+#   --via fw only, o: SVC at its first entry, HYP at every later one; l: HYP
+#   at its first entry, SVC at every later one (a resume from an idle
+#   power-down, a CPU_ON after hotplug). Every other --via enters all CPUs
+#   alike. From it come QEMU's entry mode (qemu.sh --entry), the firmware's
+#   masks, and what the guest is told to expect (harness.expect: hyp, svc
+#   or mixed; harness.svc_cpus; harness.cpus).
+#   --via kernel|uboot|uefi|fw, --config NAME (build/NAME),
+#   --cpu cortex-a15|cortex-a7, --mem SIZE, --timeout S (qemu.sh's),
 #   --cmdline WORD (added to the kernel command line; may repeat),
 #   --image zImage|Image (Image: the uncompressed kernel, straight into
 #   head.S, wrapped as a uImage that QEMU loads at RAM + 0x8000),
 #   --hibernate 1 (two runs on one swap disk: the second resumes the image),
-#   --svc-cpus MASK (--via fw: the CPUs our firmware enters in SVC; the
-#   others enter in HYP; the guest is told as harness.svc_cpus),
-#   --svc-once MASK (--via fw: the CPUs our firmware enters in SVC at their
-#   first entry only, in HYP when they come back; the guest is told the
-#   boot's truth, harness.expect=mixed and this mask as harness.svc_cpus),
-#   --svc-later MASK (--via fw: the CPUs our firmware enters in HYP at
-#   their first entry, in SVC at every later one: a resume from an idle
-#   power-down, a CPU_ON after hotplug)
 #   --idle 1 (--via fw: the device tree gives every CPU a PSCI power-down
 #   idle state, which cpuidle enters through our firmware's CPU_SUSPEND),
 #   --dt-cpus LIST (--via fw: the device tree lists only these CPUs, say
-#   0,2,3; QEMU gets --cpus of them, the guest expects as many as listed),
+#   0,2,3; QEMU gets one per letter of --modes, the guest expects as many
+#   as listed),
 #   --wrong-mpidr MASK (--via fw: the device tree gives these CPUs an
 #   MPIDR with Aff1 = 1, which they lack: they enter unrecorded),
 #   --layer 1|2|3|4|5 (--via fw: scenario 2, the firmware keeps a resident
@@ -30,7 +32,9 @@
 #   first entry only, HVC undefined when it comes back; the guest is told
 #   as harness.layer),
 #   --dump 1 (a big-endian kernel: the guest only dumps what the boot checks
-#   read, the host runs them, see dumped.sh; GUEST-SCENARIO must be boot)
+#   read, the host runs them, see dumped.sh; GUEST-SCENARIO must be boot),
+#   --interactive 1 (qemu.sh's: the console on this terminal)
+# The rows of tools/harness/catalogue are these arguments.
 # Writes build/logs/boot/[base-]NAME.log and build/results/[base-]NAME.ktap:
 # the guest's results as a KTAP subtest, then "RESULT p f s verdict reason"
 # and "TIME seconds".
@@ -46,32 +50,65 @@ log=$BUILD/logs/boot/$prefix$name.log
 res=$BUILD/results/$prefix$name.ktap
 mkdir -p "$(dirname "$res")"
 
-expect='' cpus=2 via=kernel config=test image=zImage extra='' hibernate=0 svc_cpus=0 dump=0
-dt_cpus='' svc_once=0 svc_later=0 idle=0 layer=0 mem=256
+modes=hh via=kernel config=test image=zImage extra='' hibernate=0 dump=0
+dt_cpus='' idle=0 layer=0 mem=256
 opts=()
 while [ $# -gt 1 ]; do
 	case $1 in
-	--mode) expect=$2; shift 2; continue ;;
-	--cpus) cpus=$2; shift 2; continue ;;
+	--modes) modes=$2; shift 2; continue ;;
 	--via) via=$2; shift 2; continue ;;
 	--config) config=$2; shift 2; continue ;;
 	--cmdline) extra+=" $2"; shift 2; continue ;;
 	--image) image=$2; shift 2; continue ;;
 	--hibernate) hibernate=$2; shift 2; continue ;;
-	--svc-cpus) svc_cpus=$2; shift 2; continue ;;
 	--dump) dump=$2; shift 2; continue ;;
 	--dt-cpus) dt_cpus=$2; shift 2; continue ;;
-	--svc-once) svc_once=$2; shift 2; continue ;;
-	--svc-later) svc_later=$2; shift 2; continue ;;
 	--idle) idle=$2; shift 2; continue ;;
 	--layer) layer=$2; shift 2; continue ;;
 	--wrong-mpidr) export FW_AFF1_CPUS=$2; shift 2; continue ;;
 	--cpu) model=$2 ;;
 	--mem) mem=$2 ;;
+	--timeout | --interactive) ;;
+	*) die "scenario.sh: unknown option $1" ;;
 	esac
 	opts+=("$1" "$2")
 	shift 2
 done
+[ $# = 0 ] || die "scenario.sh: option $1 has no value"
+# modes_mask LETTER: the CPUs --modes gives that letter, as a mask.
+modes_mask() {
+	local i mask=0
+	for ((i = 0; i < ${#modes}; i++)); do
+		[ "${modes:i:1}" != "$1" ] || mask=$((mask | 1 << i))
+	done
+	printf '0x%x' "$mask"
+}
+[[ $modes =~ ^[hslo]{1,8}$ ]] || die "scenario.sh: --modes '$modes': a letter per CPU, each h, s, o or l"
+cpus=${#modes}
+svc_cpus=$(modes_mask s) svc_once=$(modes_mask o) svc_later=$(modes_mask l)
+# QEMU's entry mode; through our firmware, the firmware picks each CPU's.
+case $via:$modes in
+fw:*) qmode=hyp ;;
+*:*[ol]*) die "scenario.sh: --modes '$modes': o and l are for --via fw" ;;
+*:*h*s* | *:*s*h*) die "scenario.sh: --modes '$modes': only our firmware (--via fw) enters CPUs in different modes" ;;
+*:h*) qmode=hyp ;;
+*) qmode=svc ;;
+esac
+# What the guest expects: the mode at each CPU's first entry.
+guest_cpus=$cpus guest_svc=$svc_cpus
+if [ "$svc_once" != 0x0 ]; then
+	[ "$svc_cpus" = 0x0 ] || die "scenario.sh: --modes '$modes': o is not for a boot with s"
+	guest_expect=mixed guest_svc=$svc_once
+elif [[ $modes =~ ^[hl]+$ ]]; then
+	guest_expect=hyp
+elif [[ $modes =~ ^s+$ ]]; then
+	guest_expect=svc
+else
+	guest_expect=mixed
+fi
+if [ "$svc_later" != 0x0 ] && [ "$svc_cpus" != 0x0 ]; then
+	die "scenario.sh: --modes '$modes': l is not for a boot with s"
+fi
 if [ "$kernel" = base ]; then
 	img=$BUILD/base/$config/arch/arm/boot/zImage
 else
@@ -89,16 +126,6 @@ if [ "$image" = Image ]; then
 			-n "Linux Image" -d "$raw" "$img.$$" >/dev/null
 		mv -f "$img.$$" "$img"
 	fi
-fi
-guest_cpus=$cpus guest_expect=$expect guest_svc=$svc_cpus
-if [ "$svc_once" != 0 ]; then
-	if [ "$via" != fw ] || [ "$svc_cpus" != 0 ]; then
-		die "scenario.sh: --svc-once is for --via fw, without --svc-cpus"
-	fi
-	guest_expect=mixed guest_svc=$svc_once
-fi
-if [ "$svc_later" != 0 ] && { [ "$via" != fw ] || [ "$svc_cpus" != 0 ]; }; then
-	die "scenario.sh: --svc-later is for --via fw, without --svc-cpus"
 fi
 if [ "$layer" != 0 ] && [ "$via" != fw ]; then
 	die "scenario.sh: --layer is for --via fw"
@@ -149,9 +176,6 @@ fw)
 *) die "scenario.sh: --via must be kernel, uboot, uefi or fw" ;;
 esac
 
-# QEMU's entry mode; through our firmware, the firmware picks each CPU's.
-qmode=$expect
-[ "$via" = fw ] && qmode=hyp
 t0=$(date +%s.%N)
 rc=0
 if [ "$hibernate" = 1 ]; then
@@ -160,13 +184,13 @@ if [ "$hibernate" = 1 ]; then
 	mkdir -p "$(dirname "$swap")"
 	rm -f "$swap"
 	truncate -s 128M "$swap"
-	"$HARNESS/qemu.sh" "${boot[@]}" --disk "$swap" --mode "$qmode" --cpus "$cpus" \
+	"$HARNESS/qemu.sh" "${boot[@]}" --disk "$swap" --entry "$qmode" --cpus "$cpus" \
 		"${opts[@]}" "$log.1" || rc=$?
 	if [ "$rc" != 2 ]; then
 		rc=0
 		"$HARNESS/qemu.sh" --kernel "$img" --initrd "$BUILD/initramfs.cpio" \
 			--append "$cmdline resume=/dev/vda harness.run=2" --disk "$swap" \
-			--mode "$qmode" --cpus "$cpus" "${opts[@]}" "$log.2" || rc=$?
+			--entry "$qmode" --cpus "$cpus" "${opts[@]}" "$log.2" || rc=$?
 	fi
 	cat "$log.1" "$log.2" >"$log" 2>/dev/null || true
 	# Run 1 wrote the image and powered off; run 2 loaded it, and only
@@ -179,7 +203,7 @@ if [ "$hibernate" = 1 ]; then
 		echo "HARNESS-HOST: not ok image_written_then_restored" >>"$log"
 	fi
 else
-	"$HARNESS/qemu.sh" "${boot[@]}" --mode "$qmode" --cpus "$cpus" "${opts[@]}" "$log" || rc=$?
+	"$HARNESS/qemu.sh" "${boot[@]}" --entry "$qmode" --cpus "$cpus" "${opts[@]}" "$log" || rc=$?
 	if [ "$guest" = jailhouse ] && [ "$kernel" = patched ] && [ ! -f "$BUILD/jh/absent" ]; then
 		# The hypervisor writes its banner to the UART itself; a boot
 		# locked from the start must never reach it.
