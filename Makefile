@@ -5,6 +5,8 @@
 #                 (options: make help)
 #   make check    every test, KTAP, ends with "N passed, N failed"
 #                 (T=REGEX: only the tests whose names match)
+#   make judge LOG=build/logs/boot/NAME.log  judges a saved serial log
+#                 again and prints its tree
 #   make bench    what the series costs beside upstream, to the instruction
 #   make conform LAYER=FILE [LAYER_ADDR=0x...]  a firmware HYP layer, given
 #                 as a binary, through the numbered cases and the boots make
@@ -40,8 +42,8 @@ MAKEOVERRIDES := $(filter-out SHELL=%,$(MAKEOVERRIDES))
 endif
 export MODE CPUS CPU VIA BASE JAILHOUSE BOOT_SHELL KBASE FORCE
 
-.PHONY: all help boot check bench conform check-fresh series kernel deps tree pq refresh initramfs clean \
-	distclean
+.PHONY: all help boot check judge bench conform check-fresh series kernel deps tree pq refresh initramfs \
+	clean distclean
 
 all: boot
 
@@ -71,6 +73,12 @@ boot:
 check: deps
 	@CHECK_ONLY='$(value T)$(value CHECK_ONLY)' $(H)/check.sh
 
+# LOG=FILE: a boot's serial log (its LOG.host beside it), judged by the base
+# tree's kunit_parser (tools/harness/judge.py; KUNIT_DIR= another copy).
+judge:
+	@test -n '$(LOG)' || { echo 'make judge: say LOG=build/logs/boot/NAME.log' >&2; exit 2; }
+	@$(H)/judge.py '$(LOG)'
+
 bench: deps
 	@$(H)/bench.sh
 
@@ -92,6 +100,8 @@ help:
 	@echo '  make boot         build the patched kernel, boot it under QEMU, print the report'
 	@echo '  make check        every test (KTAP), ending "N passed, N failed";'
 	@echo '                    T=REGEX runs only the tests whose names match'
+	@echo '  make judge LOG=build/logs/boot/NAME.log  judge a saved boot log again: its'
+	@echo '                    tree of cases, the reasons it fails, the counts'
 	@echo '  make bench        the series beside upstream: boot, HVC, hotplug, sizes'
 	@echo '                    (build/bench.md, .csv, .svg)'
 	@echo '  make conform LAYER=FILE [LAYER_ADDR=0x...]  a firmware HYP layer (a binary,'

@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # make check: builds what the tests need, runs every test, prints KTAP.
 #
-# Each top-level KTAP test is a scenario (a QEMU boot, or a host-side check);
-# a boot's guest cases are its nested subtests. The closing line counts the
-# leaf cases: "N passed, N failed" (", N skipped" when some were skipped).
+# What runs is tools/harness/catalogue, a row per test. Each top-level KTAP
+# test is a row (a QEMU boot, or a host-side check). A boot is judged by
+# judge.py (the base tree's kunit_parser) from its serial log and what the
+# host found beside it: its cases are the judge's tree, nested as KUnit and
+# the kselftest print them. The closing line counts the leaf cases, from
+# the judge's tree for a boot and one for each host test: "N passed, N
+# failed" (", N skipped" when some were skipped).
 # The unpatched baseline runs the same boots beside it: reported in the
 # table, never counted. Exit status is non-zero on any failure.
 #
@@ -313,7 +317,7 @@ for t in "${TESTS[@]}"; do
 			failed=$((failed + 1))
 			tail -n 20 "$log" | sed 's/^/    # /'
 		fi
-		base=-
+		base=- cases=$([ "$verdict" = ok ] && echo 1/0/0 || echo 0/1/0)
 	else
 		if [ -z "$pool" ]; then
 			# Every kernel is built now: one initramfs with all their
@@ -345,10 +349,14 @@ for t in "${TESTS[@]}"; do
 		else
 			p=0 f=0 s=0 verdict=fail reason="no result" secs=-
 		fi
+		# The judge counted every case, its own findings among them
+		# (host > serial_log_complete). A reason is only there when no
+		# judge ran: one failure more.
 		passed=$((passed + p)) skipped=$((skipped + s)) failed=$((failed + f))
-		if [ -n "$reason" ]; then
-			failed=$((failed + 1))
-			echo "    # $reason: log $BUILD/logs/boot/$name.log"
+		[ -z "$reason" ] || failed=$((failed + 1))
+		cases="$p/$f/$s"
+		if [ "$verdict" != ok ]; then
+			echo "    # ${reason:-failed}: make judge LOG=$BUILD/logs/boot/$name.log"
 			tail -n 15 "$BUILD/logs/boot/$name.log" | sed 's/^/    # | /'
 		fi
 		# The baseline: same boot, unpatched kernel, not counted.
@@ -369,7 +377,7 @@ for t in "${TESTS[@]}"; do
 	else
 		echo "not ok $n $name"
 	fi
-	rows+=("| $name | $verdict (${secs} s) | $base |")
+	rows+=("| $name | $verdict (${secs} s) | $cases | $base |")
 	printf '%s\t%s\t%s\n' "$([ "$kind" = host ] && echo host || echo boot)" "$name" "$secs" \
 		>>"$TIMES.new"
 done
@@ -396,8 +404,8 @@ mv -f "$TIMES.new" "$TIMES"
 "$HARNESS/stages.sh" "$TIMES" >"$STAGES"
 
 {
-	echo "| scenario | patched | baseline (not counted) |"
-	echo "|---|---|---|"
+	echo "| scenario | patched | cases passed/failed/skipped | baseline (not counted) |"
+	echo "|---|---|---|---|"
 	printf '%s\n' "${rows[@]}"
 } >"$report"
 echo "# Matrix ($report):"

@@ -4,8 +4,9 @@
 # init of kernels that cannot run our busybox): rebuilds the files under DIR,
 # runs the guest's boot checks and the KUnit suite's results (built in, run
 # at boot) on them, and prints what the guest's own scenario would have:
-# "HARNESS: begin", one KTAP document, "HARNESS: end". Prints nothing when
-# the dump is not complete, which the judge (ktap.awk) reports.
+# "HARNESS: begin", one KTAP document (the KUnit suites nested in it, as
+# the guest nests them), "HARNESS: end". Prints nothing when the dump is
+# not complete, which the judge (judge.py: no "HARNESS: begin") reports.
 #
 # usage: dumped.sh LOG DIR
 set -euo pipefail
@@ -50,7 +51,7 @@ ROOT=$dir/root HTMP=$dir/tmp bash -c '
 	. "$guest/suites.sh"
 	. "$guest/checks.sh"
 	boot_checks
-	kunit_fold "$HYP_STUB_SUITES" "$HTMP/dmesg.msg" "at boot"
+	kunit_suites "$HYP_STUB_SUITES" "$HTMP/dmesg.msg" "at boot"
 	ktap_done' - "$HARNESS/guest" || rc=$?
 echo "HARNESS: exit $rc"
 echo "HARNESS: end"

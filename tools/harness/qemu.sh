@@ -22,6 +22,8 @@
 #   --interactive 1    the console on this terminal (-serial mon:stdio, no
 #                      time limit), copied to LOG: make boot SHELL=1
 # Exit: 0 when the guest reached "HARNESS: end", 2 on timeout, 1 otherwise.
+# A timeout is noted in LOG.host ("# timeout after S s"), beside the serial
+# log and never in it: QEMU may have stopped mid-line.
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -114,7 +116,7 @@ else
 		</dev/null >"$log.qemu" 2>&1 || rc=$?
 fi
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
-	echo "HARNESS-HOST: timeout after $timeout s" >>"$log"
+	echo "# timeout after $timeout s" >>"$log.host"
 	exit 2
 fi
 grep -q '^HARNESS: end' "$log" || exit 1

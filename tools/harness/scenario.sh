@@ -36,8 +36,9 @@
 #   --interactive 1 (qemu.sh's: the console on this terminal)
 # The rows of tools/harness/catalogue are these arguments.
 # Writes build/logs/boot/[base-]NAME.log and build/results/[base-]NAME.ktap:
-# the guest's results as a KTAP subtest, then "RESULT p f s verdict reason"
-# and "TIME seconds".
+# the judge's tree of the boot as a KTAP subtest (judge.py --ktap), then
+# "RESULT passed failed skipped verdict" and "TIME seconds". What the host
+# found goes in LOG.host beside the log, never into it.
 set -euo pipefail
 # shellcheck source=tools/harness/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -177,6 +178,9 @@ fw)
 esac
 
 t0=$(date +%s.%N)
+# What the host finds goes beside the serial log, never into it (the judge
+# reads LOG.host: "ok NAME", "not ok NAME", "# text"); qemu.sh's timeout too.
+rm -f "$log.host" "$log.1.host" "$log.2.host" "$log.dumped"
 rc=0
 if [ "$hibernate" = 1 ]; then
 	# Run 1 hibernates to the disk and powers off; run 2 restores.
@@ -193,14 +197,15 @@ if [ "$hibernate" = 1 ]; then
 			--entry "$qmode" --cpus "$cpus" "${opts[@]}" "$log.2" || rc=$?
 	fi
 	cat "$log.1" "$log.2" >"$log" 2>/dev/null || true
+	cat "$log.1.host" "$log.2.host" >"$log.host" 2>/dev/null || true
 	# Run 1 wrote the image and powered off; run 2 loaded it, and only
 	# then did the guest's script carry on.
 	if sed -n '/^HARNESS: next/,$p' "$log.1" | grep -q 'reboot: Power down' &&
 	   ! grep -q '^HARNESS: begin resumed' "$log.1" &&
 	   sed -n '/PM: Image loading done/,$p' "$log.2" 2>/dev/null | grep -q '^HARNESS: begin resumed'; then
-		echo "HARNESS-HOST: ok image_written_then_restored" >>"$log"
+		echo "ok image_written_then_restored" >>"$log.host"
 	else
-		echo "HARNESS-HOST: not ok image_written_then_restored" >>"$log"
+		echo "not ok image_written_then_restored" >>"$log.host"
 	fi
 else
 	"$HARNESS/qemu.sh" "${boot[@]}" --entry "$qmode" --cpus "$cpus" "${opts[@]}" "$log" || rc=$?
@@ -212,20 +217,24 @@ else
 		want=1
 		[[ $extra == *harness.jh=locked* ]] && want=0
 		if [ "$banner" = "$want" ]; then
-			echo "HARNESS-HOST: ok jailhouse_banner_on_console_$want" >>"$log"
+			echo "ok jailhouse_banner_on_console_$want" >>"$log.host"
 		else
-			echo "HARNESS-HOST: not ok jailhouse_banner_on_console_$want" >>"$log"
+			echo "not ok jailhouse_banner_on_console_$want" >>"$log.host"
 		fi
 	fi
 	if [ "$dump" = 1 ]; then
-		"$HARNESS/dumped.sh" "$log" "$BUILD/dumps/$prefix$name" >"$log.judged"
-		cat "$log.judged" >>"$log"
+		# dumped.sh makes the document the guest could not, from what
+		# it dumped: LOG.dumped, which the judge reads after the log.
+		"$HARNESS/dumped.sh" "$log" "$BUILD/dumps/$prefix$name" >"$log.dumped"
 	fi
 fi
 t1=$(date +%s.%N)
+# The judge's tree as a KTAP subtest, then "RESULT p f s verdict"; it exits
+# 1 when the boot fails, anything else is its own failure.
+jrc=0
 {
-	awk -f "$HARNESS/ktap.awk" "$log"
-	[ "$rc" = 2 ] && echo "    # timeout: see $log"
+	"$HARNESS/judge.py" --ktap "$log" || jrc=$?
+	[ "$jrc" -le 1 ] || echo "RESULT 0 0 0 fail judge.py exited $jrc"
 	printf 'TIME %.1f\n' "$(echo "$t1 - $t0" | bc)"
 } >"$res.tmp"
 mv -f "$res.tmp" "$res"

@@ -36,19 +36,36 @@ diag() {
 	echo "# $*" >>"$_ktap_body"
 }
 
-# ktap_import FILE: results someone else ran ("ok N name[ # SKIP ...]",
-# already flattened), renumbered into ours.
-ktap_import() {
-	while IFS= read -r _l; do
-		case $_l in
-		"not ok "*)
-			_ktap_line "not ok" "${_l#not ok [0-9]* }"
-			_ktap_fail=$((_ktap_fail + 1))
-			;;
-		"ok "*) _ktap_line ok "${_l#ok [0-9]* }" ;;
-		"#"*) echo "$_l" >>"$_ktap_body" ;;
-		esac
-	done <"$1"
+# ktap_nest NAME FILE RC: FILE, a KTAP or TAP document another program
+# printed (a plan, results, diagnostics), as our subtest NAME: indented 4
+# spaces under its own "# Subtest:" line (its version line replaced by
+# ours, its plan first), then its result line as our next result. It is
+# "ok" when the program exited RC 0 and no case failed, "not ok"
+# otherwise, and when the document has no plan. Lines that are not KTAP
+# become diagnostics.
+ktap_nest() {
+	{
+		echo "    KTAP version 1"
+		echo "    # Subtest: ${KTAP_PREFIX:-}$1"
+		# Its plan first: lines before it wait (a KTAP parser looks for
+		# the plan right after the "# Subtest:" line).
+		awk '/^(K?TAP version |$)/ { next }
+		     /^1\.\.[0-9]/ && !plan { plan = 1; print "    " $0; printf "%s", held; next }
+		     /^((not )?ok [0-9]|#| )/ { line = "    " $0 }
+		     !/^((not )?ok [0-9]|#| )/ { line = "    # " $0 }
+		     plan { print line; next }
+		     { held = held line "\n" }
+		     END { if (!plan) printf "%s", held }' "$2"
+	} >>"$_ktap_body"
+	_why=
+	grep -q '^1\.\.[0-9]' "$2" || _why=" # no plan (exit $3)"
+	if [ -z "$_why" ] && [ "$3" = 0 ] && ! grep -q '^not ok ' "$2"; then
+		_ktap_line ok "$1"
+		return
+	fi
+	[ -n "$_why" ] || [ "$3" = 0 ] || _why=" # exit $3"
+	_ktap_line "not ok" "$1$_why"
+	_ktap_fail=$((_ktap_fail + 1))
 }
 
 # ktap_print: the document so far, version and plan first.

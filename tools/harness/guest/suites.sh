@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-# Suites run in the guest, folded into the scenario's KTAP.
+# Suites run in the guest, nested in the scenario's KTAP as subtests.
 #
 # The suites of hyp_stub_kunit.ko (or built in), in the order they run.
 HYP_STUB_SUITES="hyp_stub_abi hyp_stub_install hyp_stub_hotplug_lock"
 
-# kunit_module: runs KUnit suites by loading their module, and folds their
-# cases into our KTAP as SUITE.CASE (see kunit_fold).
+# kunit_module: runs KUnit suites by loading their module, and nests what
+# each printed in our KTAP (see kunit_suites).
 #
 # kunit_module "SUITE..." MODULE [PARAMS...]
 kunit_module() {
@@ -21,57 +21,74 @@ kunit_module() {
 		return
 	fi
 	dmesg | sed 's/^\[[ 0-9.]*\] //' >"$HTMP/kunit.log"
-	kunit_fold "$_suites" "$HTMP/kunit.log" "while loading $_mod"
+	kunit_suites "$_suites" "$HTMP/kunit.log" "while loading $_mod"
 	rmmod "$_mod" 2>/dev/null
 }
 
-# kunit_fold "SUITE..." LOG WHEN: folds the results each SUITE printed into
-# LOG (a kernel log without timestamps) into our KTAP as SUITE.CASE, all of
-# them in $HTMP/kunit.ktap too. A suite that is cut short (fewer results
-# than its plan) or never reports adds a failing case that says so, and
-# the log WHEN it ran.
-kunit_fold() {
+# kunit_suites "SUITE..." LOG WHEN: each SUITE's own KTAP in LOG (a kernel
+# log without timestamps), as KUnit printed it, becomes our subtest: its
+# "    KTAP version 1", "    # Subtest: SUITE", plan, cases, diagnostics
+# and any deeper nesting, then its own result line renumbered as our next
+# result. What the suites printed is in $HTMP/kunit.ktap too. A suite that
+# never reported, or stopped before its result line, gets a "not ok" result
+# line after what it printed, and the kernel's log WHEN it ran.
+kunit_suites() {
 	: >"$HTMP/kunit.ktap"
 	for _suite in $1; do
-		kunit_fold_one "$_suite" "$2" "$3"
+		kunit_suite "$_suite" "$2" "$3"
 		cat "$HTMP/kunit-one.ktap" >>"$HTMP/kunit.ktap"
 	done
 }
 
-# kunit_fold_one SUITE LOG WHEN: kunit_fold for one suite.
-kunit_fold_one() {
+# kunit_suite SUITE LOG WHEN: kunit_suites for one suite. The awk copies
+# the suite's block to $HTMP/kunit-one.ktap (unindented kernel lines inside
+# it, such as a failed expectation's message, as diagnostics) and says how
+# it ended: its result line's status and directive, "cut" (no result line)
+# or "none" (nothing from it).
+kunit_suite() {
 	_suite=$1
-	awk -v suite="$_suite" '
-		$0 ~ "^ *# Subtest: " suite "$" { inside = 1; next }
-		!inside { next }
-		/^    1\.\.[0-9]+$/ { plan = substr($1, 4) + 0; next }
-		/^    (not )?ok [0-9]+ / {
-			failed = 0
-			sub(/^    /, "")
-			n++
-			if ($1 == "ok") { sub(/^ok [0-9]+ /, ""); print "ok 0 " suite "." $0 }
-			else { sub(/^not ok [0-9]+ /, ""); print "not ok 0 " suite "." $0 }
+	_end=$(awk -v suite="$_suite" -v prefix="${KTAP_PREFIX:-}" -v out="$HTMP/kunit-one.ktap" '
+		BEGIN { printf "" >out; end = "none" }
+		# Its own result line ("# SKIP" after it when every case skipped).
+		$0 ~ "^(not )?ok [0-9]+ " suite "( # .*)?$" {
+			sub(/ +$/, "")
+			end = ($1 == "ok") ? "ok" : "not ok"
+			if (match($0, / # .*/)) end = end substr($0, RSTART)
+			exit
+		}
+		!inside && $0 == "    # Subtest: " suite {
+			inside = 1
+			end = "cut"
+			print "    KTAP version 1" >out
+			print "    # Subtest: " prefix suite >out
 			next
 		}
-		# Its own result: "# SKIP" after it when every case skipped.
-		$0 ~ "^(not )?ok [0-9]+ " suite "( # .*)?$" { done = 1; exit }
-		/^    / {
-			if ($0 ~ /(EXPECTATION|ASSERTION) FAILED/) failed = 1
-			sub(/^ +/, ""); sub(/^# /, ""); print "# " $0; next
-		}
-		# The message of a failed expectation is a line of its own,
-		# not indented: keep it with the failure.
-		failed { print "# " $0; next }
-		END {
-			if (!plan) print "not ok 0 " suite ".reported # no KTAP plan from the suite"
-			else if (n != plan) print "not ok 0 " suite ".complete # plan " plan ", results " n
-			else if (!done) print "not ok 0 " suite ".complete # no suite result line"
-		}' "$2" >"$HTMP/kunit-one.ktap"
-	if grep -q "^not ok 0 $_suite\.\(reported\|complete\) " "$HTMP/kunit-one.ktap"; then
+		!inside { next }
+		# The next suite begins: this one never finished.
+		/^    (KTAP version |# Subtest: )/ { exit }
+		/^ / { print >out; next }
+		/^#/ { print "    " $0 >out; next }
+		/^$/ { next }
+		{ print "    # " $0 >out }
+		END { print end }' "$2")
+	cat "$HTMP/kunit-one.ktap" >>"$_ktap_body"
+	case $_end in
+	ok*) _ktap_line ok "$_suite${_end#ok}" ;;
+	"not ok"*)
+		_ktap_line "not ok" "$_suite${_end#not ok}"
+		_ktap_fail=$((_ktap_fail + 1))
+		;;
+	*)
 		diag "what the kernel logged $3:"
 		sed 's/^/#   /' "$2" | tail -n 40 >>"$_ktap_body"
-	fi
-	ktap_import "$HTMP/kunit-one.ktap"
+		if [ "$_end" = cut ]; then
+			_ktap_line "not ok" "$_suite # no result line from the suite"
+		else
+			_ktap_line "not ok" "$_suite # the suite never reported"
+		fi
+		_ktap_fail=$((_ktap_fail + 1))
+		;;
+	esac
 }
 
 # hyp_stub_suite [PARAMS...]: the hyp_stub suites of this boot's kernel,
@@ -139,32 +156,12 @@ expected_provider() {
 	[ "$1" = mixed ] || echo "--provider $(provider_for "$1")"
 }
 
-# kselftest NAME CMD...: runs a kselftest binary and folds its cases into
-# our KTAP as NAME.CASE, with the same checks on its plan and count.
+# kselftest NAME CMD...: runs a kselftest binary and nests its TAP output
+# in our KTAP as subtest NAME (ktap_nest); the raw output stays in
+# $HTMP/kselftest.log.
 kselftest() {
 	_name=$1
 	shift
 	"$@" >"$HTMP/kselftest.log" 2>&1
-	_rc=$?
-	awk -v name="$_name" -v rc="$_rc" '
-		/^1\.\.[0-9]+$/ && !plan { plan = substr($1, 4) + 0; next }
-		/^ok [0-9]+ # SKIP / {
-			# kselftest puts a skipped case'"'"'s name after SKIP.
-			n++
-			sub(/^ok [0-9]+ # SKIP /, "")
-			print "ok 0 " name "." $1 " # SKIP " $0
-			next
-		}
-		/^(not )?ok [0-9]+ / {
-			n++
-			if ($1 == "ok") { sub(/^ok [0-9]+ /, ""); print "ok 0 " name "." $0 }
-			else { sub(/^not ok [0-9]+ /, ""); print "not ok 0 " name "." $0 }
-			next
-		}
-		/^# / { print }
-		END {
-			if (!plan) print "not ok 0 " name ".reported # no KTAP plan (exit " rc ")"
-			else if (n != plan) print "not ok 0 " name ".complete # plan " plan ", results " n
-		}' "$HTMP/kselftest.log" >"$HTMP/kselftest.ktap"
-	ktap_import "$HTMP/kselftest.ktap"
+	ktap_nest "$_name" "$HTMP/kselftest.log" $?
 }
