@@ -241,11 +241,19 @@ static bool same_home(struct ctx *c)
 	return true;
 }
 
+/*
+ * Only IDs no provider of this ABI may serve: its own owner's (6) beyond
+ * its calls, an Arm architecture call other than the two the document
+ * names (a provider serves no other: SMCCC_ARCH_FEATURES says so), and SMC64
+ * IDs, which an AArch32 caller never makes. A provider may serve other
+ * SMCCC services beside the ABI (PSCI over HVC, OEM calls): their IDs are
+ * not unknown to it, and are not asked.
+ */
 static bool unknown_smccc_ids(struct ctx *c)
 {
 	static const u32 ids[] = {
 		0x86000002, 0x8600ff02, 0x8600fe00, 0x86001000, 0x80000002,
-		0x84000000, 0xc6000000, 0xc600ff01, 0x83000000, 0xbf00ff01,
+		0xc6000000, 0xc600ff01, 0xbf00ff01,
 	};
 	unsigned int i;
 	u32 r;
