@@ -31,7 +31,7 @@ set -euo pipefail
 FRESH_ONLY='^(series_applies_on_pristine|queue_round_trips|series_checkpatch_strict|kernel_doc_clean|'
 FRESH_ONLY+='harness_shellcheck_clean|w1_sparse_clean_test|a15_hyp_2cpu_image|uboot_hyp_1cpu|'
 FRESH_ONLY+='uefi_svc_2cpu|fw_mixed_cpu1_svc_4cpu|kexec_chain_5_hyp|hibernate_resume_hyp_2cpu|'
-FRESH_ONLY+='dt_binding_check_clean|layer_a15_2cpu|bench_budgets|k612_a15_hyp_2cpu_zimage)$'
+FRESH_ONLY+='dt_binding_check_clean|layer_a15_2cpu|bench_budgets|judge_recorded_logs|k612_a15_hyp_2cpu_zimage)$'
 # Where the clone lives inside the root, and the shared ccache.
 INNER=/work/hyp
 INNER_CCACHE=/ccache
