@@ -164,7 +164,7 @@ uefi)
 	;;
 fw)
 	# Our firmware: Secure SVC at reset, each CPU handed to the kernel in
-	# HYP or in SVC as --svc-cpus says, PSCI from its Monitor mode.
+	# HYP or in SVC as --modes says, PSCI from its Monitor mode.
 	dtb=$BUILD/disks/$prefix$name.dtb
 	mkdir -p "$(dirname "$dtb")"
 	FW_MEM=$mem "$HARNESS/fw.sh" dtb "$cpus" "${model:-cortex-a15}" "$BUILD/initramfs.cpio" \
