@@ -65,22 +65,33 @@ timed() {
 # a row's columns become arguments.
 TESTS=()
 declare -A BASE_OF=()
+# A row is checked here, where a mistake costs nothing: a wrong column
+# would otherwise show an hour in, or hold the run up (a build GROUP the
+# pool does not know is never run).
+row=0
+bad() { die "catalogue line $row ($name): $*"; }
 while read -r name kind base rest; do
+	row=$((row + 1))
 	case $name in '' | '#'*) continue ;; esac
-	[ -z "${BASE_OF[$name]:-}" ] || die "catalogue: $name: two rows of that name"
+	[[ $name =~ ^[a-z0-9_]+$ ]] || bad "a name is lower case, digits and _"
+	[ -z "${BASE_OF[$name]:-}" ] || bad "two rows of that name"
+	[ -d "$TOP/patches/$base" ] || bad "BASE '$base' has no queue, patches/$base/"
 	BASE_OF[$name]=$base
 	if [ "$kind" = host ]; then
 		read -r group cmd <<<"$rest"
+		[[ $group =~ ^([a-z0-9_]+|-)$ ]] || bad "GROUP '$group': lower case, digits and _, or -"
+		[ -x "$HARNESS/${cmd%% *}" ] || bad "COMMAND '${cmd%% *}' is no script of tools/harness/"
 		opt=
 		[ "$group" = - ] || opt=build:$group
 		TESTS+=("$name|host|env KBASE=$base $HARNESS/$cmd|$opt")
 		continue
 	fi
 	read -r entry modes model guest opts <<<"$rest"
-	case $kind:$model in
-	boot:a15 | boot:a7 | patched:a15 | patched:a7) ;;
-	*) die "catalogue: $name: KIND '$kind' or MODEL '$model' is not one the catalogue names" ;;
-	esac
+	case $kind in boot | patched) ;; *) bad "KIND '$kind': host, boot or patched" ;; esac
+	case $entry in kernel | uboot | uefi | fw) ;; *) bad "ENTRY '$entry': kernel, uboot, uefi or fw" ;; esac
+	[[ $modes =~ ^[hslo]+$ ]] || bad "MODES '$modes': a letter per CPU, h, s, o or l"
+	case $model in a15 | a7) ;; *) bad "MODEL '$model': a15 or a7" ;; esac
+	[ -f "$HARNESS/guest/scenarios/$guest" ] || bad "GUEST '$guest' is no guest scenario"
 	opt=
 	if [[ " $opts " == *' --alone 1 '* ]]; then
 		opt=alone
@@ -179,6 +190,7 @@ boot_one() {
 		>"$BUILD/logs/boot/$prefix$name.harness" 2>&1 || true
 	dir=$(build_dir "$b")
 	if [ "$dir" != "$BUILD" ]; then
+		rm -f "$BUILD/logs/boot/$prefix$name".log*
 		cp -f "$dir/logs/boot/$prefix$name".log* "$BUILD/logs/boot/" 2>/dev/null || true
 		cp -f "$dir/results/$prefix$name.ktap" "$BUILD/results/" 2>/dev/null || true
 	fi
@@ -343,7 +355,7 @@ for t in "${TESTS[@]}"; do
 		fi
 		res=$BUILD/results/$name.ktap
 		if wait_boot "" "$name"; then
-			grep -v '^RESULT \|^TIME ' "$res"
+			grep -v '^RESULT \|^TIME ' "$res" || true
 			read -r _ p f s verdict reason < <(grep '^RESULT ' "$res")
 			secs=$(sed -n 's/^TIME //p' "$res")
 		else

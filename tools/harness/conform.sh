@@ -61,7 +61,7 @@ ROWS=(
 # mutants: each line of conform-mutants, its copy booted through the first
 # conform row; the cases that fail must be the line's, no more, no fewer.
 mutants() {
-	local cases what prog n=0 bad=0 name got want res
+	local cases what prog n=0 bad=0 name got want res jrc
 	local dir=$BUILD/fw/mutants row=${ROWS[0]}
 	local -a argv
 	unset FW_LAYER_ADDR		# the mutants are linked at FW_LAYER
@@ -89,10 +89,17 @@ mutants() {
 		# "fail conform.NAME", named NAME here; any other, say the log's
 		# host > serial_log_complete, by its whole name, so that a boot
 		# that broke down matches no line).
-		got=
-		if [ -f "$res" ]; then
-			got=$({ "$HARNESS/judge.py" --cases "$BUILD/logs/boot/conform_$name.log" || true; } |
-			      sed -n 's/^fail \(conform\.\)\?//p' | sort | paste -sd, -)
+		# No verdict at all (scenario.sh or the judge broke down) matches
+		# no line either.
+		got=no_result
+		if grep -q '^RESULT [0-9]* [0-9]* [0-9]* [a-z]*$' "$res" 2>/dev/null; then
+			jrc=0
+			"$HARNESS/judge.py" --cases "$BUILD/logs/boot/conform_$name.log" \
+				>"$dir/$name.cases" || jrc=$?
+			got=judge_exited_$jrc
+			[ "$jrc" -gt 1 ] ||
+				got=$(sed -n 's/^fail \(conform\.\)\?//p' "$dir/$name.cases" |
+				      sort | paste -sd, -)
 		fi
 		want=$(tr , '\n' <<<"$cases" | sort | paste -sd, -)
 		echo "    # $what: failed ${got:-nothing}"
@@ -167,7 +174,7 @@ for row in "${ROWS[@]}"; do
 	res=$BUILD/results/$name.ktap
 	verdict=fail reason="no result"
 	if [ -f "$res" ]; then
-		grep -v '^RESULT \|^TIME ' "$res"
+		grep -v '^RESULT \|^TIME ' "$res" || true
 		read -r _ _ _ _ verdict reason < <(grep '^RESULT ' "$res") || true
 	fi
 	if [ "$verdict" = ok ] && [ -z "$reason" ]; then

@@ -56,35 +56,76 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
-KUNIT_DIR = os.environ.get('KUNIT_DIR') or os.path.join(TOP, 'build/src/tools/testing/kunit')
-if not os.path.isfile(os.path.join(KUNIT_DIR, 'kunit_parser.py')):
-    sys.exit(f'judge.py: no kunit_parser.py in {KUNIT_DIR}: make tree (tools/harness/queue.sh '
-             'tree) puts the base tree in build/src, or say KUNIT_DIR=DIR')
-sys.path.insert(0, KUNIT_DIR)
-import kunit_parser as kp  # noqa: E402
-import kunit_printer  # noqa: E402
-
-S = kp.TestStatus
+VERSION = re.compile(r'Linux version (\d+\.\d+)\.')
 TIMESTAMP = re.compile(r'^\[\s*\d+\.\d+\] ')
 CRASH = re.compile(r'Internal error: |Kernel panic - not syncing|kernel BUG at |'
                    r'BUG: |Unable to handle kernel ')
+# A kernel line with one of those anywhere in a line (glued to another).
+CRASH_ANY = re.compile(r'\[\s*\d+\.\d+\] .*(' + CRASH.pattern + ')')
 # kselftest's "ok 3 # SKIP name (reason)": kunit_parser reads no name, nor
 # even a result, in it.
 KSFT_SKIP = re.compile(r'^(\s*)(ok|not ok) (\d+) # SKIP (\S+)(.*)$')
+kp = kunit_printer = S = None
 
 
-def _result_with_directive(lines, test, expected_num, _parse=kp.parse_test_result):
-    """kunit_parser's parse_test_result, keeping what follows " # " on the
-    result line (a skip's reason, "exit 1", a section), which it drops."""
-    line = lines.peek() if lines else ''
-    if not _parse(lines, test, expected_num):
-        return False
-    m = kp.TEST_RESULT.match(line)
-    test.directive = m[5].strip() if m and m[5] else ''
-    return True
+def setup_error(msg):
+    """The judge cannot judge at all: exit status 2, never a verdict."""
+    print(f'judge.py: {msg}', file=sys.stderr)
+    sys.exit(2)
 
 
-kp.parse_test_result = _result_with_directive
+def base_of(path):
+    """The base a log's kernel was built from (its "Linux version X.Y"
+    line), or None."""
+    try:
+        with open(path, 'rb') as f:
+            for raw in f:
+                m = VERSION.search(raw.decode('utf-8', 'replace'))
+                if m:
+                    return m[1]
+    except OSError:
+        pass
+    return None
+
+
+def kunit_dir(logs):
+    """$KUNIT_DIR, or tools/testing/kunit of the tree of the base the logs'
+    kernel was built from: build/src for 6.1, build/BASE/src for any other
+    (as lib.sh's build_dir). Each base's kunit_parser reads what its own
+    KUnit prints (6.12's prints "# module:" lines 6.1's does not know)."""
+    if os.environ.get('KUNIT_DIR'):
+        return os.environ['KUNIT_DIR']
+    bases = {b for b in map(base_of, logs) if b}
+    if len(bases) > 1:
+        setup_error(f'logs of several bases ({", ".join(sorted(bases))}): judge one base at a time')
+    base = bases.pop() if bases else '6.1'
+    build = os.path.join(TOP, 'build') if base == '6.1' else os.path.join(TOP, 'build', base)
+    return os.path.join(build, 'src/tools/testing/kunit')
+
+
+def load_parser(where):
+    """Imports the base tree's kunit_parser, keeping the directive of each
+    result line (kunit_parser drops what follows " # ")."""
+    global kp, kunit_printer, S, MARK, WORD
+    if not os.path.isfile(os.path.join(where, 'kunit_parser.py')):
+        setup_error(f'no kunit_parser.py in {where}: make tree (KBASE=... for another base) '
+                    'puts the base tree there, or say KUNIT_DIR=DIR')
+    sys.path.insert(0, where)
+    import kunit_parser as kp  # pylint: disable=import-outside-toplevel
+    import kunit_printer  # pylint: disable=import-outside-toplevel
+    S = kp.TestStatus
+    MARK = {S.SUCCESS: 'ok', S.FAILURE: 'FAIL', S.SKIPPED: 'skip'}
+    WORD = {S.SUCCESS: 'pass', S.FAILURE: 'fail', S.SKIPPED: 'skip'}
+    parse_result = kp.parse_test_result
+
+    def result_with_directive(lines, test, expected_num):
+        line = lines.peek() if lines else ''
+        if not parse_result(lines, test, expected_num):
+            return False
+        m = kp.TEST_RESULT.match(line)
+        test.directive = m[5].strip() if m and m[5] else ''
+        return True
+    kp.parse_test_result = result_with_directive
 
 
 class Segment:
@@ -115,9 +156,9 @@ def read_log(path):
         lines += more[:-1]
     for num, line in enumerate(lines, 1):
         line = line.rstrip('\r')
+        if CRASH_ANY.search(line):
+            crashes.append(f'line {num}: {TIMESTAMP.sub("", line)}')
         if TIMESTAMP.match(line):
-            if CRASH.search(line):
-                crashes.append(f'line {num}: {TIMESTAMP.sub("", line)}')
             continue
         if line.startswith('HARNESS: begin'):
             words = line[len('HARNESS: begin'):].split()
@@ -140,20 +181,26 @@ def read_log(path):
 
 def read_host(path):
     """LOG.host: the host's cases (with the "#" lines before each as its
-    diagnostics), and the "#" lines after the last one."""
-    cases, diags = [], []
+    diagnostics), the "#" lines after the last one, the timeout note
+    (qemu.sh's "# timeout after N s", wherever it is) and the lines that
+    are none of these."""
+    cases, diags, timeout, bad = [], [], [], []
     if not os.path.exists(path):
-        return cases, diags
+        return cases, diags, timeout, bad
     with open(path, encoding='utf-8', errors='replace') as f:
-        for line in f:
+        for num, line in enumerate(f, 1):
             line = line.rstrip('\r\n')
-            m = re.match(r'(ok|not ok) (\S+)', line)
+            m = re.fullmatch(r'(ok|not ok) (\S+)', line)
             if m:
                 cases.append(leaf(m[2], S.SUCCESS if m[1] == 'ok' else S.FAILURE, diags))
                 diags = []
+            elif line.startswith('# timeout'):
+                timeout.append(line[1:].strip())
             elif line.startswith('#'):
                 diags.append(line[1:].strip())
-    return cases, diags
+            else:
+                bad.append(f'{os.path.basename(path)} line {num} is no host result: {line!r}')
+    return cases, diags, timeout, bad
 
 
 def parse(lines):
@@ -233,6 +280,15 @@ def name_missing(t):
         name_missing(s)
 
 
+def planless(tests):
+    """The subtests with results under them but no plan kunit_parser read
+    (without a plan it cannot tell that results are missing)."""
+    for t in tests:
+        if t.subtests and t.expected_count is None:
+            yield t
+        yield from planless(t.subtests)
+
+
 def judge_segment(seg, label, reasons, notes):
     """The tree of one generation's document, or None without one."""
     where = f'{label} (line {seg.num})'
@@ -241,9 +297,15 @@ def judge_segment(seg, label, reasons, notes):
             kp.TEST_RESULT.match(l) for _, l in seg.lines) else 'no KTAP document'
         reasons.append(f'{where}: {what}')
         return None
-    test, errors, left = parse(seg.lines)
+    try:
+        test, errors, left = parse(seg.lines)
+    except Exception as e:  # pylint: disable=broad-except
+        reasons.append(f'{where}: kunit_parser could not read the document: {e!r}')
+        return None
     if test.expected_count is None:
         reasons.append(f'{where}: no KTAP plan')
+    for t in planless(test.subtests):
+        reasons.append(f'{where}: subtest {t.name}: no KTAP plan')
     if left:
         reasons.append(f'{where}: {len(left)} result(s) after the plan of '
                        f'{test.expected_count}, first: {left[0].strip()}')
@@ -268,8 +330,8 @@ def judge(path):
     """The tree of one log (its node's children: the generations' cases,
     or one node per generation, then host), and the notes and reasons."""
     segs, crashes, notes = read_log(path)
-    hosts, host_notes = read_host(path + '.host')
-    reasons, docs = [], []
+    hosts, host_notes, timeout, bad = read_host(path + '.host')
+    reasons, docs = list(bad), []
     for i, seg in enumerate(segs, 1):
         label = f'{seg.name}[{i}]' if len(segs) > 1 else seg.name
         doc = judge_segment(seg, label, reasons, notes)
@@ -277,13 +339,14 @@ def judge(path):
             docs.append(doc)
     if len(segs) == 1 and docs:
         docs = docs[0].subtests
-    timeout = [n for n in host_notes if n.startswith('timeout')]
-    notes += [n for n in host_notes if n not in timeout]
+    notes += host_notes
     if not segs:
         reasons.append('no "HARNESS: begin": the guest never ran')
     elif segs[-1].closed != 'end':
         why = 'after "HARNESS: next"' if segs[-1].closed == 'next' else 'no "HARNESS: end"'
         reasons.append(f'guest did not finish ({why})' + (f', {timeout[0]}' if timeout else ''))
+    elif segs[-1].exit is None:
+        reasons.append('the guest ended with no "HARNESS: exit N" line')
     elif timeout:
         notes.append(f'{timeout[0]} after "HARNESS: end"')
     if crashes:
@@ -298,8 +361,7 @@ def judge(path):
     return tree, notes, reasons
 
 
-MARK = {S.SUCCESS: 'ok', S.FAILURE: 'FAIL', S.SKIPPED: 'skip'}
-WORD = {S.SUCCESS: 'pass', S.FAILURE: 'fail', S.SKIPPED: 'skip'}
+MARK = WORD = None
 
 
 def diagnostics(t):
@@ -312,7 +374,8 @@ def show(t, depth=0):
     n = f' ({t.counts.total()})' if t.subtests else ''
     own = ''
     if getattr(t, 'reported_failure', False):
-        own = ' (its own result: not ok' + (f' {t.directive}' if t.directive else '') + ')'
+        directive = getattr(t, 'directive', '')
+        own = ' (its own result: not ok' + (f' {directive}' if directive else '') + ')'
     print(f'{"  " * depth}{MARK[t.status]:5} {t.name}{n}{own}')
     if t.status == S.FAILURE and (not t.subtests or own):
         for line in diagnostics(t)[-12:]:
@@ -360,6 +423,7 @@ def main(argv):
     how.add_argument('--cases', action='store_true', help='"pass|fail|skip dotted.name" per case')
     ap.add_argument('logs', nargs='+', metavar='LOG')
     args = ap.parse_args(argv)
+    load_parser(kunit_dir(args.logs))
     total, bad = kp.TestCounts(), 0
     for path in args.logs:
         tree, notes, reasons = judge(path)

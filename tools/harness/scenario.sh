@@ -180,7 +180,7 @@ esac
 t0=$(date +%s.%N)
 # What the host finds goes beside the serial log, never into it (the judge
 # reads LOG.host: "ok NAME", "not ok NAME", "# text"); qemu.sh's timeout too.
-rm -f "$log.host" "$log.1.host" "$log.2.host" "$log.dumped"
+rm -f "$log.host" "$log.1" "$log.2" "$log.1.host" "$log.2.host" "$log.dumped"
 rc=0
 if [ "$hibernate" = 1 ]; then
 	# Run 1 hibernates to the disk and powers off; run 2 restores.
@@ -230,11 +230,11 @@ else
 fi
 t1=$(date +%s.%N)
 # The judge's tree as a KTAP subtest, then "RESULT p f s verdict"; it exits
-# 1 when the boot fails, anything else is its own failure.
+# 1 when the boot fails, 2 when it cannot judge. Without its RESULT line the
+# boot fails, with the reason.
 jrc=0
-{
-	"$HARNESS/judge.py" --ktap "$log" || jrc=$?
-	[ "$jrc" -le 1 ] || echo "RESULT 0 0 0 fail judge.py exited $jrc"
-	printf 'TIME %.1f\n' "$(echo "$t1 - $t0" | bc)"
-} >"$res.tmp"
+"$HARNESS/judge.py" --ktap "$log" >"$res.tmp" || jrc=$?
+grep -q '^RESULT ' "$res.tmp" ||
+	echo "RESULT 0 0 0 fail judge.py gave no verdict (exit $jrc): make judge LOG=$log" >>"$res.tmp"
+printf 'TIME %.1f\n' "$(echo "$t1 - $t0" | bc)" >>"$res.tmp"
 mv -f "$res.tmp" "$res"

@@ -43,14 +43,17 @@ kunit_suites() {
 # kunit_suite SUITE LOG WHEN: kunit_suites for one suite. The awk copies
 # the suite's block to $HTMP/kunit-one.ktap (unindented kernel lines inside
 # it, such as a failed expectation's message, as diagnostics) and says how
-# it ended: its result line's status and directive, "cut" (no result line)
-# or "none" (nothing from it).
+# it ended: its result line's status and directive, "cut" (no result line),
+# "noblock" (a result line with no "# Subtest:" block before it) or "none"
+# (nothing from it).
 kunit_suite() {
 	_suite=$1
 	_end=$(awk -v suite="$_suite" -v prefix="${KTAP_PREFIX:-}" -v out="$HTMP/kunit-one.ktap" '
 		BEGIN { printf "" >out; end = "none" }
 		# Its own result line ("# SKIP" after it when every case skipped).
 		$0 ~ "^(not )?ok [0-9]+ " suite "( # .*)?$" {
+			# Without its block: its cases are lost, not passed.
+			if (!inside) { end = "noblock"; exit }
 			sub(/ +$/, "")
 			end = ($1 == "ok") ? "ok" : "not ok"
 			if (match($0, / # .*/)) end = end substr($0, RSTART)
@@ -83,6 +86,8 @@ kunit_suite() {
 		sed 's/^/#   /' "$2" | tail -n 40 >>"$_ktap_body"
 		if [ "$_end" = cut ]; then
 			_ktap_line "not ok" "$_suite # no result line from the suite"
+		elif [ "$_end" = noblock ]; then
+			_ktap_line "not ok" "$_suite # a result line, but no cases before it"
 		else
 			_ktap_line "not ok" "$_suite # the suite never reported"
 		fi

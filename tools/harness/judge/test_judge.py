@@ -23,6 +23,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 JUDGE = os.path.join(os.path.dirname(HERE), 'judge.py')
 RECORDED = os.path.join(HERE, 'recorded')
 LOGS = sorted(glob.glob(os.path.join(RECORDED, '*.log')))
+# Logs of 6.12 kernels are named k612_*: 6.12's kunit_parser judges them.
+LOGS_6_1 = [log for log in LOGS if not os.path.basename(log).startswith('k612_')]
 SUMMARY = re.compile(r'^(\d+) passed, (\d+) failed, (\d+) skipped$')
 
 
@@ -51,11 +53,16 @@ class Recorded(unittest.TestCase):
                 self.assertEqual(rc != 0, ' 0 failed' not in want[-1], f'{log}: exit status {rc}')
 
     def test_total_over_logs(self):
-        """With several logs, the last line adds them up."""
-        rc, out, _ = run('-q', *LOGS)
+        """With several logs of one base, the last line adds them up; logs
+        of two bases are refused (each base's own kunit_parser reads its
+        logs), with exit status 2."""
+        rc, _, err = run('-q', *LOGS)
+        self.assertEqual(rc, 2)
+        self.assertIn('judge one base at a time', err)
+        rc, out, _ = run('-q', *LOGS_6_1)
         self.assertEqual(rc, 1)
         sums = [0, 0, 0]
-        for log in LOGS:
+        for log in LOGS_6_1:
             counts = SUMMARY.match(expected(log)[-1]).groups()
             sums = [a + int(b) for a, b in zip(sums, counts)]
         self.assertEqual(out[-1], '%d passed, %d failed, %d skipped' % tuple(sums))
@@ -153,6 +160,50 @@ class Variants(unittest.TestCase):
         rc, out, _ = self.judge_text(text, None, '--cases')
         self.assertEqual(rc, 0)
         self.assertIn('skip selftest.lock_is_write_once', out)
+
+    def test_timeout_before_a_host_case_is_still_the_reason(self):
+        """qemu.sh's timeout note comes before scenario.sh's cases."""
+        text = self.clean().split('HARNESS: exit 0')[0]
+        rc, out, _ = self.judge_text(text, '# timeout after 60 s\nok image_written_then_restored\n',
+                                     '-q')
+        self.assertEqual(rc, 1)
+        self.assertTrue(any('no "HARNESS: end"' in l and 'timeout after 60 s' in l
+                            for l in out), out)
+
+    def test_a_host_line_that_is_no_result_fails(self):
+        rc, out, _ = self.judge_text(self.clean(), 'not  ok x\n', '-q')
+        self.assertEqual(rc, 1)
+        self.assertTrue(any('is no host result' in l for l in out), out)
+
+    def test_a_crash_glued_to_a_result_line(self):
+        text = self.clean().replace('\r\nok 13 selftest\r\n',
+                                    '\r\nok 13 selftest[   9.1] Internal error: Oops: 5 [#1]\r\n')
+        rc, out, _ = self.judge_text(text, None, '-q')
+        self.assertEqual(rc, 1)
+        self.assertTrue(any('kernel crashed' in l for l in out), out)
+
+    def test_no_exit_line(self):
+        text = self.clean().replace('HARNESS: exit 0\r\n', '')
+        rc, out, _ = self.judge_text(text, None, '-q')
+        self.assertEqual(rc, 1)
+        self.assertTrue(any('no "HARNESS: exit N"' in l for l in out), out)
+
+    def test_a_document_the_parser_cannot_read_fails(self):
+        """kunit_parser raises on some documents (6.1's LineStream past its
+        end): a reason, never a judge that dies."""
+        text = self.clean().replace('    KTAP version 1\r\n    # Subtest: hyp_stub_abi\r\n',
+                                    '    KTAP version 1\r\n    KTAP version 1\r\n'
+                                    '    # Subtest: hyp_stub_abi\r\n')
+        for how in ('-q', '--ktap', '--cases'):
+            rc, out, err = self.judge_text(text, None, how)
+            self.assertEqual((rc, err), (1, ''), (how, out))
+
+    def test_a_suite_cut_before_its_result_line(self):
+        """The tree view of a suite with no result line of its own."""
+        text = self.clean().split('ok 9 hyp_stub_abi')[0]
+        rc, out, err = self.judge_text(text)
+        self.assertEqual((rc, err), (1, ''))
+        self.assertTrue(out[-1].endswith('failed, 1 skipped') or 'failed' in out[-1], out[-1])
 
 
 if __name__ == '__main__':
