@@ -17,8 +17,9 @@
 #   FILE: the layer's code and data as they sit in memory, its vector
 #   table (ARM, not Thumb) at its start, at most FW_LAYER_SIZE bytes. Our
 #   firmware loads it at LAYER_ADDR (default FW_LAYER, 0x48000000, fw.sh:
-#   2 MiB aligned, from 0x43200000 up, below 0x50000000, the end of the
-#   boots' 256 MiB; the example's reservation moves with it), enters every CPU in
+#   2 MiB aligned, from 0x43200000 up, below 0x4fe00000: the last 2 MiB
+#   of the boots' 256 MiB hold the firmware's parameters; the example's
+#   reservation moves with it), enters every CPU in
 #   non-secure SVC with HVBAR at its start, as the ABI document's boot
 #   contract says, and gives the kernel the document's worked example as
 #   its device tree nodes. The test kernel (make boot builds it) is the
@@ -122,8 +123,8 @@ layer_addr() {
 	a=$((LAYER_ADDR))
 	export FW_LAYER_ADDR=$LAYER_ADDR
 	[ $((a % 0x200000)) = 0 ] || die "LAYER_ADDR=$LAYER_ADDR: not 2 MiB aligned (the document's rule)"
-	[ "$a" -ge $((0x43200000)) ] && [ $((a + 0x200000)) -le $((0x50000000)) ] && return 0
-	die "LAYER_ADDR=$LAYER_ADDR: outside 0x43200000-0x50000000 (the kernel, initramfs, device tree and the firmware's parameters lie below; RAM ends above)"
+	[ "$a" -ge $((0x43200000)) ] && [ $((a + 0x200000)) -le $((0x4fe00000)) ] && return 0
+	die "LAYER_ADDR=$LAYER_ADDR: outside 0x43200000-0x4fe00000 (the kernel, initramfs and device tree lie below; the firmware's parameters and the end of RAM above)"
 }
 
 layer_addr

@@ -36,9 +36,13 @@
 FW_KERNEL=0x41000000	# the zImage; it decompresses to RAM + 0x8000
 FW_INITRD=0x42000000
 FW_DTB=0x43000000
-FW_PARAMS=0x43100000	# read at reset only (fw.c copies it): magic, kernel entry,
+FW_PARAMS=0x4ffff000	# read at reset only (fw.c copies it): magic, kernel entry,
 			# DTB, mask of CPUs entered in SVC,
-			# mask of CPUs entered in SVC the first time only, layer
+			# mask of CPUs entered in SVC the first time only, layer;
+			# in the last page of the boots' 256 MiB, which the
+			# kernel takes at boot (memblock allocates top down): a
+			# firmware that read it again later would read the
+			# kernel's data, at every boot, not now and then
 FW_LAYER=0x48000000	# the resident HYP layer, in Non-secure RAM (-m 256)
 FW_LAYER_SIZE=0x200000	# reserved for it in the device tree, no-map: 2 MiB at
 			# a 2 MiB boundary, as the binding asks (64 KiB at
@@ -46,7 +50,8 @@ FW_LAYER_SIZE=0x200000	# reserved for it in the device tree, no-map: 2 MiB at
 			# splits a 2 MiB block the kernel maps by sections)
 FW_MAGIC=0x48595046	# "HYPF"
 # FW_LAYER_FILE's address: FW_LAYER unless FW_LAYER_ADDR says otherwise
-# (conform.sh LAYER_ADDR=): 2 MiB aligned, in RAM above the parameters.
+# (conform.sh LAYER_ADDR=): 2 MiB aligned, in RAM between the device tree
+# and the 2 MiB that hold the parameters.
 FW_EXT_LAYER=${FW_LAYER_ADDR:-$FW_LAYER}
 IDLE_PHANDLE=0x7e00	# the idle state's; QEMU's own phandles start at 0x8000
 LAYER_PHANDLE=0x7e01	# the layer's reserved memory
